@@ -1,0 +1,305 @@
+"""The `compliance` command line. Parses options, runs the pipeline, maps errors to exit codes.
+
+Exit codes: 0 nothing at or above --fail-on failed; 1 something did (or a rule
+errored); 2 usage error, invalid policy, or an input file that could not be read.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .errors import ComplianceError
+from .model import Severity, Status
+from .reporters import Format
+
+app = typer.Typer(
+    name="compliance",
+    help="Scan Kubernetes manifests against Rego and Python rules mapped to compliance controls.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="List and explain the rules a scan uses.", no_args_is_help=True)
+policy_app = typer.Typer(help="Develop and test Rego policies.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+app.add_typer(policy_app, name="policy")
+
+err = Console(stderr=True, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"compliance {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit")] = False,
+) -> None:
+    """Compliance policy-as-code: scan manifests, see which controls fail, keep the evidence."""
+
+
+def _fail(exc: ComplianceError) -> None:
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    raise typer.Exit(code=exc.exit_code)
+
+
+PolicyOpt = Annotated[list[Path] | None, typer.Option(
+    "--policy", "-p", help="Extra directory of Rego policies (repeatable); Conftest policies run unchanged",
+    rich_help_panel="Policy")]
+NoBuiltinOpt = Annotated[bool, typer.Option(
+    "--no-builtin", help="Use only the policies given with --policy", rich_help_panel="Policy")]
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[str], typer.Argument(
+        help="Files or directories to scan; - reads one document stream from standard input",
+        show_default=False)],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format",
+                                           rich_help_panel="Output")] = Format.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file",
+                                                rich_help_panel="Output")] = None,
+    fail_on: Annotated[Severity, typer.Option("--fail-on", help="Lowest severity that fails the scan (exit 1)",
+                                              rich_help_panel="Output")] = Severity.low,
+    soft_fail: Annotated[bool, typer.Option("--soft-fail", help="Always exit 0, still reporting everything",
+                                            rich_help_panel="Output")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every skipped file and document",
+                                          rich_help_panel="Output")] = False,
+    env: Annotated[str | None, typer.Option(
+        "--env", help="Treat every resource as this environment (dev, staging, production, ...); "
+        "default: from path segments, then labels", rich_help_panel="Input")] = None,
+    root: Annotated[Path | None, typer.Option(
+        "--root", help="Directory that reported paths are relative to [default: current directory]",
+        rich_help_panel="Input", show_default=False)] = None,
+    max_file_size: Annotated[int, typer.Option(
+        "--max-file-size", min=1, help="Refuse files larger than this many MiB", rich_help_panel="Input")] = 32,
+    follow_symlinks: Annotated[bool, typer.Option(
+        "--follow-symlinks", help="Follow symlinks inside scanned directories", rich_help_panel="Input")] = False,
+    policy: PolicyOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0,
+                                      help="Worker processes; 0 means one per CPU",
+                                      rich_help_panel="Input")] = 0,
+) -> None:
+    """Scan files or directories and report failed checks.
+
+    Every Kubernetes object found in YAML or JSON files is checked by the
+    built-in rules (and any --policy); findings are printed with file:line.
+
+    Examples:
+
+      compliance scan examples/payment-platform
+
+      compliance scan ./k8s --format json -o results.json
+
+      helm template my-chart | compliance scan - --env production
+
+    Exit codes: 0 no failure at or above --fail-on; 1 failures (or a rule error);
+    2 usage error, invalid policy, or a file that could not be read.
+    """
+    from .scan import ScanOptions
+    from .scan import scan as run_scan
+    from .summary import failing, summarize
+
+    if no_builtin and not policy:
+        _fail(ComplianceError("--no-builtin leaves no rules: give at least one --policy DIR"))
+    options = ScanOptions(
+        paths=paths,
+        root=(root or Path.cwd()).absolute(),
+        environment=env,
+        policy_dirs=policy or [],
+        builtin=not no_builtin,
+        jobs=jobs,
+        max_file_size=max_file_size * 1024 * 1024,
+    )
+    try:
+        report = _run_with_progress(run_scan, options)
+    except ComplianceError as exc:
+        _fail(exc)
+        return
+
+    if format is Format.json:
+        from .reporters import json_report
+
+        if output:
+            with open(output, "w", encoding="utf-8") as stream:
+                json_report.render(report, stream)
+        else:
+            json_report.render(report, sys.stdout)
+        summary = summarize(report)
+        if output:
+            err.print(f"wrote {output}: {summary.failed} failed, {summary.passed} passed, "
+                      f"{summary.input_errors} unreadable files")
+    else:
+        from .reporters import table
+
+        if output:
+            with open(output, "w", encoding="utf-8") as stream:
+                summary = table.render(report, Console(file=stream, width=200, no_color=True), verbose=verbose)
+        else:
+            summary = table.render(report, Console(highlight=False), verbose=verbose)
+
+    if soft_fail:
+        raise typer.Exit(code=0)
+    if summary.input_errors:
+        raise typer.Exit(code=2)
+    if failing(report.results, fail_on) or any(r.status is Status.error for r in report.results):
+        raise typer.Exit(code=1)
+
+
+def _run_with_progress(run_scan, options):
+    if not err.is_terminal:
+        return run_scan(options)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("scan", total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return run_scan(options, progress=tick)
+
+
+@rules_app.command("list")
+def rules_list(
+    policy: PolicyOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format")] = Format.table,
+) -> None:
+    """List every rule: id, severity, what it applies to, title.
+
+    Example: compliance rules list --policy ./policies
+    """
+    rules = _rules(policy, no_builtin)
+    if format is Format.json:
+        import json
+
+        from .reporters.json_report import rule_dict
+
+        typer.echo(json.dumps([rule_dict(r) for r in rules], indent=2, sort_keys=True))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(rules)} rules", title_justify="left")
+    for column in ("ID", "Severity", "Engine", "Applies to", "Title"):
+        table.add_column(column, overflow="fold")
+    for rule in rules:
+        applies = rule.applies_to.family or "any"
+        if rule.applies_to.types:
+            applies += f" ({len(rule.applies_to.types)} kinds)"
+        if rule.environments:
+            applies += f", {'/'.join(rule.environments)} only"
+        table.add_row(rule.id, rule.severity.value, rule.engine, applies, rule.title)
+    Console().print(table)
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(help="Rule id (K8S-001) or name (privileged-container)")],
+    policy: PolicyOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+) -> None:
+    """Explain one rule: what it checks, why, how to fix it, where it applies.
+
+    Example: compliance rules show K8S-001
+    """
+    rules = _rules(policy, no_builtin)
+    wanted = rule_id.lower()
+    match = next((r for r in rules if r.id.lower() == wanted or r.name.lower() == wanted), None)
+    if match is None:
+        _fail(ComplianceError(f"no rule {rule_id!r}; `compliance rules list` shows them all"))
+        return
+    from rich.markdown import Markdown
+
+    types = ", ".join(match.applies_to.types) or "all"
+    lines = [
+        f"# {match.id} {match.name}",
+        f"**{match.title}**: severity **{match.severity.value}**, engine {match.engine}",
+        "",
+        match.description,
+        "",
+        f"**Applies to**: {match.applies_to.family or 'any family'}: {types}",
+        f"**Environments**: {', '.join(match.environments) or 'all'}",
+        "",
+        "## Remediation",
+        match.remediation or "(none given)",
+    ]
+    if match.params:
+        lines += ["", "## Parameters", *(f"- `{k}`: default `{v}`" for k, v in match.params.items())]
+    if match.references:
+        lines += ["", "## References", *(f"- {ref}" for ref in match.references)]
+    lines += ["", f"Source: `{match.source}`"]
+    Console().print(Markdown("\n".join(lines)))
+
+
+def _rules(policy: list[Path] | None, no_builtin: bool):
+    from .scan import ScanOptions, load_rules
+
+    try:
+        policies, python_rules = load_rules(ScanOptions(paths=[], policy_dirs=policy or [],
+                                                        builtin=not no_builtin))
+    except ComplianceError as exc:
+        _fail(exc)
+    return sorted([*policies.rules, *python_rules], key=lambda r: r.id)
+
+
+@policy_app.command("test")
+def policy_test(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Rego files or directories [default: the built-in rule library]", show_default=False)] = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="regorus (in-process, as scans use) or opa (real OPA, needs "
+        "opa-golib-python-bindings)")] = "regorus",
+    run: Annotated[str | None, typer.Option(
+        "--run", "-r", help="Only tests whose package.name matches this regex")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print every test, not only failures")] = False,
+) -> None:
+    """Run the test_ rules of *_test.rego files, like `opa test`.
+
+    Every .rego file under the paths is loaded (rules, libraries, tests); each
+    rule named test_* in a *_test.rego file must evaluate to true.
+
+    Examples:
+
+      compliance policy test rego/
+
+      compliance policy test ./policies --engine opa -v
+
+    Exit codes: 0 all passed; 1 a test failed or errored; 2 usage or compile error.
+    """
+    from . import policytest
+    from .resources import data_dir
+
+    if engine not in ("regorus", "opa"):
+        _fail(ComplianceError(f"unknown engine {engine!r}: expected regorus or opa"))
+    try:
+        outcomes = policytest.run(paths or [data_dir("rego")], engine=engine, match=run)
+    except ComplianceError as exc:
+        _fail(exc)
+        return
+    console = Console(highlight=False)
+    for outcome in outcomes:
+        if verbose or outcome.status != "PASS":
+            style = {"PASS": "green", "FAIL": "red", "ERROR": "magenta"}[outcome.status]
+            console.print(f"[{style}]{outcome.status}[/]: {outcome.package}.{outcome.name} ({outcome.file})")
+            if outcome.message:
+                console.print(f"  {outcome.message}", markup=False)
+    passed = sum(o.status == "PASS" for o in outcomes)
+    if not outcomes:
+        console.print("no tests found (test_* rules in *_test.rego files)")
+        raise typer.Exit(code=1)
+    console.print(f"{'PASS' if passed == len(outcomes) else 'FAIL'}: {passed}/{len(outcomes)}")
+    if passed != len(outcomes):
+        raise typer.Exit(code=1)

@@ -1,0 +1,1 @@
+"""Engines: evaluate rules on resources and return violations."""

@@ -1,0 +1,132 @@
+"""Read rules out of Rego files: the package, its entrypoints and the `# METADATA` block.
+
+Regorus has no `rego.metadata.*`, so the block is parsed here as YAML, which also
+keeps metadata independent of whichever engine evaluates the rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from ..errors import PolicyError
+from ..model import AppliesTo, Rule, Severity
+
+_PACKAGE = re.compile(r"^package\s+([A-Za-z_][\w.]*)", re.M)
+_ENTRYPOINTS = ("deny", "violation", "warn")
+_V1_MARKERS = re.compile(r"^\s*import\s+rego\.v1\b|\bcontains\b|\bif\s*\{|\bif\s+[a-z]", re.M)
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]*$")
+_CUSTOM_KEYS = {"id", "severity", "remediation", "applies_to", "environments", "params", "references", "name"}
+
+
+@dataclass(frozen=True, slots=True)
+class RegoModule:
+    path: str  # shown in messages and given to the engine
+    source: str
+    package: str
+    rego_v0: bool
+
+
+def parse_module(path: str, source: str) -> RegoModule:
+    match = _PACKAGE.search(source)
+    if not match:
+        raise PolicyError(f"{path}: no `package` declaration")
+    # Conftest policies written before Rego v1 (`deny[msg] { ... }`) must run unchanged.
+    v0 = not _V1_MARKERS.search(source)
+    return RegoModule(path, source, match.group(1), v0)
+
+
+def rules_of(module: RegoModule) -> list[Rule]:
+    """The rules a module defines: one per METADATA'd package, or Conftest-style ones."""
+    entrypoints = tuple(e for e in _ENTRYPOINTS if re.search(rf"^{e}\b", module.source, re.M))
+    if not entrypoints or module.package.endswith("_test"):
+        return []
+    meta, meta_line = _metadata_block(module)
+    needs_inventory = "data.compliance.inventory" in module.source
+    if meta is None:
+        return [_conftest_rule(module, e, needs_inventory) for e in entrypoints]
+    return [_rule_from_metadata(module, meta, meta_line, entrypoints, needs_inventory)]
+
+
+def _metadata_block(module: RegoModule) -> tuple[dict | None, int]:
+    lines = module.source.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip() != "# METADATA":
+            continue
+        body = []
+        for nxt in lines[i + 1:]:
+            if not nxt.startswith("#"):
+                break
+            body.append(nxt[2:] if nxt.startswith("# ") else nxt[1:])
+        try:
+            meta = yaml.safe_load("\n".join(body)) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{module.path}:{i + 2 + mark.line}" if mark else module.path
+            raise PolicyError(f"{where}: METADATA is not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        if not isinstance(meta, dict):
+            raise PolicyError(f"{module.path}:{i + 1}: METADATA must be a mapping")
+        if isinstance(meta.get("custom"), dict) and "id" in meta["custom"]:
+            return meta, i + 1
+    return None, 0
+
+
+def _rule_from_metadata(module: RegoModule, meta: dict, line: int, entrypoints: tuple[str, ...],
+                        needs_inventory: bool) -> Rule:
+    where = f"{module.path}:{line}"
+    custom = meta["custom"]
+    unknown = set(custom) - _CUSTOM_KEYS
+    if unknown:
+        raise PolicyError(f"{where}: unknown METADATA custom field(s): {', '.join(sorted(unknown))}")
+    rule_id = str(custom["id"])
+    if not _ID.match(rule_id):
+        raise PolicyError(f"{where}: invalid rule id {rule_id!r}")
+    try:
+        severity = Severity.parse(custom.get("severity", "medium"), where=where)
+    except ValueError as exc:
+        raise PolicyError(str(exc)) from None
+    applies = custom.get("applies_to") or {}
+    if not isinstance(applies, dict):
+        raise PolicyError(f"{where}: applies_to must be a mapping with family and types")
+    params = custom.get("params") or {}
+    if not isinstance(params, dict):
+        raise PolicyError(f"{where}: params must be a mapping of name to default value")
+    title = str(meta.get("title") or rule_id)
+    slug = custom.get("name") or module.package.rsplit(".", 1)[-1].replace("_", "-")
+    return Rule(
+        id=rule_id,
+        name=str(slug),
+        title=title,
+        description=str(meta.get("description") or ""),
+        severity=severity,
+        remediation=str(custom.get("remediation") or ""),
+        engine="rego",
+        applies_to=AppliesTo(applies.get("family"), tuple(applies.get("types") or ())),
+        environments=tuple(custom.get("environments") or ()),
+        params=params,
+        references=tuple(custom.get("references") or meta.get("related_resources") or ()),
+        source=module.path,
+        package=module.package,
+        entrypoints=entrypoints,
+        needs_inventory=needs_inventory,
+    )
+
+
+def _conftest_rule(module: RegoModule, entrypoint: str, needs_inventory: bool) -> Rule:
+    # Conftest: deny/violation fail, warn only warns; without metadata we know no more.
+    severity = Severity.low if entrypoint == "warn" else Severity.high
+    return Rule(
+        id=f"{module.package}.{entrypoint}",
+        name=f"{module.package}.{entrypoint}",
+        title=f"Policy {module.package} ({entrypoint})",
+        description=f"Conftest-style `{entrypoint}` rule of package {module.package}.",
+        severity=severity,
+        remediation="",
+        engine="rego",
+        source=module.path,
+        package=module.package,
+        entrypoints=(entrypoint,),
+        needs_inventory=needs_inventory,
+    )

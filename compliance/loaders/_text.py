@@ -1,0 +1,75 @@
+"""Read a file's bytes into text safely: size bound, BOMs, UTF-16 without BOM, binary."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+
+
+class LoadError(Exception):
+    """A file that cannot be loaded; message says why, line says where if known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def read_limited(stream, max_bytes: int) -> bytes:
+    """Read at most max_bytes, refusing (not truncating) anything larger."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise LoadError(
+            f"file is larger than the {max_bytes // (1024 * 1024)} MiB limit "
+            "(raise it with --max-file-size)"
+        )
+    return data
+
+
+def decode(data: bytes) -> str:
+    """Decode a manifest's bytes to text, or raise LoadError saying why not."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _strict(data[len(bom):], encoding)
+    head = data[:4096]
+    if b"\x00" in head:
+        # Windows tools write UTF-16 without a BOM too: ASCII text then has every
+        # other byte zero, on the odd side for little-endian.
+        even_zero = head[0::2].count(0)
+        odd_zero = head[1::2].count(0)
+        half = max(len(head) // 2, 1)
+        if odd_zero > 0.9 * half and even_zero == 0:
+            return _strict(data, "utf-16-le")
+        if even_zero > 0.9 * half and odd_zero == 0:
+            return _strict(data, "utf-16-be")
+        raise LoadError("binary file (contains NUL bytes), not YAML or JSON")
+    return _strict(data, "utf-8")
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1 if encoding == "utf-8" else None
+        raise LoadError(f"not valid {encoding.upper()} (byte offset {exc.start})", line) from None
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    """Read and decode a file, turning OS errors into LoadError."""
+    try:
+        with open(path, "rb") as stream:
+            data = read_limited(stream, max_bytes)
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror or exc}") from None
+    return decode(data)

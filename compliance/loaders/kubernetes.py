@@ -1,0 +1,209 @@
+"""Kubernetes manifests (YAML or JSON, multi-document, List kinds) -> Resources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+
+import yaml
+
+from .. import environment as env
+from ..discover import Target
+from ..locate import Locator
+from ..model import InputIssue, Path, Resource, Skipped, Source
+from . import LoadContext, Loaded, Span
+from ._text import LoadError, read_text
+
+# Above this many nodes once aliases are expanded, a document is refused: a
+# "billion laughs" file is a few lines that expand to billions of nodes.
+MAX_EXPANDED_NODES = 1_000_000
+
+
+class _SpanLoader(yaml.CSafeLoader):
+    """CSafeLoader that records each document's line span and refuses alias bombs."""
+
+    def __init__(self, stream: str, *, guard: bool):
+        super().__init__(stream)
+        self.spans: list[tuple[int, int]] = []
+        self._guard = guard
+
+    def construct_document(self, node):  # noqa: D102 - PyYAML hook
+        if node is None:
+            self.spans.append((0, 0))
+        else:
+            end = node.end_mark
+            end_line = end.line if end.column == 0 and end.line > node.start_mark.line else end.line + 1
+            self.spans.append((node.start_mark.line + 1, end_line))
+            if self._guard:
+                _check_expansion(node)
+        return super().construct_document(node)
+
+
+def _check_expansion(root) -> None:
+    """Count nodes with aliases expanded, memoised so the count itself stays cheap."""
+    sizes: dict[int, int] = {}
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if done or not children:
+            total = 1 + sum(sizes.get(id(c), 0) for c in children)
+            sizes[id(node)] = total
+            if total > MAX_EXPANDED_NODES:
+                raise LoadError(
+                    f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes "
+                    "(an alias bomb?); refused",
+                    node.start_mark.line + 1,
+                )
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _parse_yaml(text: str) -> tuple[list, list[tuple[int, int]], LoadError | None]:
+    """All documents that parse, their spans, and the error that stopped parsing if any."""
+    guard = "&" in text and "*" in text
+    loader = _SpanLoader(text, guard=guard)
+    docs: list = []
+    try:
+        while loader.check_data():
+            docs.append(loader.get_data())
+    except LoadError as exc:
+        return docs, loader.spans, exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        return docs, loader.spans, LoadError(f"invalid YAML: {problem}", line)
+    except yaml.YAMLError as exc:
+        return docs, loader.spans, LoadError(f"invalid YAML: {exc}")
+    except RecursionError:
+        return docs, loader.spans, LoadError("YAML nested too deeply")
+    finally:
+        loader.dispose()
+    return docs, loader.spans, None
+
+
+def _parse_json(text: str) -> tuple[list, list[tuple[int, int]], LoadError | None]:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [], [], LoadError(f"invalid JSON: {exc.msg}", exc.lineno)
+    except RecursionError:
+        return [], [], LoadError("JSON nested too deeply")
+    return [doc], [(1, text.count("\n") + 1)], None
+
+
+def is_terraform_plan(doc: object) -> bool:
+    return isinstance(doc, dict) and "format_version" in doc and (
+        "terraform_version" in doc or "planned_values" in doc
+    )
+
+
+def load(target: Target, context: LoadContext) -> Loaded:
+    """Read one manifest file (the Loader entry point)."""
+    assert target.path is not None
+    try:
+        text = read_text(target.path, context.max_file_size)
+    except LoadError as exc:
+        return Loaded(issues=[InputIssue(target.display, exc.message, exc.line)])
+    is_json = PurePath(target.display).suffix.lower() == ".json"
+    return load_text(text, target.display, environment=context.environment, is_json=is_json)
+
+
+def locator(text: str):
+    """A locate(resource, path) function over one file's text."""
+    lines = Locator(text)
+
+    def locate(resource: Resource, path: Path) -> Span | None:
+        return lines.span(resource.source.document, tuple(resource.source.pointer) + tuple(path))
+
+    return locate
+
+
+def load_text(text: str, display: str, *, environment: str | None = None, is_json: bool = False) -> Loaded:
+    """Parse one file's text into Kubernetes resources.
+
+    Args:
+        text: the decoded file content.
+        display: the file's path as shown to the user.
+        environment: forced environment (--env); otherwise taken from the path,
+            then from labels/annotations.
+        is_json: parse as JSON (faster and exact) rather than YAML.
+    """
+    out = Loaded(locate=locator(text))
+    if not text.strip():
+        out.skipped.append(Skipped(display, "empty file"))
+        return out
+    docs, spans, error = (_parse_json if is_json else _parse_yaml)(text)
+    if error is not None:
+        out.issues.append(InputIssue(display, error.message, error.line))
+    path_env = environment or env.from_path(display)
+    items_locator: Locator | None = None
+    for index, doc in enumerate(docs):
+        start, end = spans[index] if index < len(spans) else (1, 1)
+        if doc is None:
+            continue
+        if is_terraform_plan(doc):
+            out.skipped.append(Skipped(display, "Terraform plan JSON (not supported yet)"))
+            continue
+        reason = _not_a_manifest(doc)
+        if reason:
+            out.skipped.append(Skipped(display, reason, start or None))
+            continue
+        if doc["kind"].endswith("List") and isinstance(doc.get("items"), list):
+            items_locator = items_locator or Locator(text)
+            for i, item in enumerate(doc["items"]):
+                item_reason = _not_a_manifest(item)
+                span = items_locator.span(index, ("items", i)) or (start, end)
+                if item_reason:
+                    out.skipped.append(Skipped(display, f"{doc['kind']} item {i}: {item_reason}", span[0]))
+                    continue
+                source = Source(display, span[0], span[1], index, pointer=("items", i))
+                out.resources.append(_resource(item, source, path_env, environment))
+            continue
+        out.resources.append(_resource(doc, Source(display, start, end, index), path_env, environment))
+    return out
+
+
+def _not_a_manifest(doc: object) -> str | None:
+    if not isinstance(doc, dict):
+        return f"document is a {type(doc).__name__}, not a Kubernetes object"
+    api, kind = doc.get("apiVersion"), doc.get("kind")
+    if not isinstance(api, str) or not isinstance(kind, str) or not api or not kind:
+        return "document has no apiVersion/kind (not a Kubernetes object)"
+    return None
+
+
+def _resource(doc: dict, source: Source, path_env: str | None, forced: str | None) -> Resource:
+    meta = doc.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    name = meta.get("name") if isinstance(meta.get("name"), str) else meta.get("generateName", "") or ""
+    namespace = meta.get("namespace") if isinstance(meta.get("namespace"), str) else None
+    labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
+    annotations = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
+    kind = doc["kind"]
+    environment = forced or path_env or env.from_labels(labels, annotations)
+    rid = f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
+    return Resource(
+        family="kubernetes",
+        type=kind,
+        name=str(name),
+        id=rid,
+        body=doc,
+        source=source,
+        namespace=namespace,
+        api_version=doc["apiVersion"],
+        environment=environment,
+        labels={str(k): str(v) for k, v in labels.items()},
+    )

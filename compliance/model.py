@@ -1,0 +1,198 @@
+"""The shared vocabulary of every stage: Resource, Rule, Result, and their parts.
+
+Each stage (discover, loaders, engines, waivers, controls, reporters) imports this
+module and the stages above it, never the ones below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+Path = tuple[str | int, ...]
+
+
+class Severity(StrEnum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    info = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse: critical 4 ... info 0."""
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, value: object, *, where: str = "") -> Severity:
+        try:
+            return cls(str(value).lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            at = f" in {where}" if where else ""
+            raise ValueError(f"invalid severity {value!r}{at}, expected one of: {choices}") from None
+
+
+_SEVERITY_RANK = {
+    Severity.critical: 4,
+    Severity.high: 3,
+    Severity.medium: 2,
+    Severity.low: 1,
+    Severity.info: 0,
+}
+
+
+class Status(StrEnum):
+    passed = "pass"
+    failed = "fail"
+    error = "error"
+    waived = "waived"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """How a resource reached us when it did not come straight from a file.
+
+    kind is "helm", "kustomize" or "terraform-plan"; `file` is where a developer
+    fixes it (the chart template, the overlay patch, the .tf file) when known.
+    """
+
+    kind: str
+    file: str | None = None
+    line: int | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a resource was read: file relative to the scan root and its line span."""
+
+    file: str
+    start_line: int
+    end_line: int
+    document: int = 0
+    # Where the resource sits inside its document: ("items", 3) for a List member.
+    pointer: Path = ()
+    origin: Origin | None = None
+
+
+@dataclass(slots=True)
+class Resource:
+    """One checked thing: a Kubernetes object or a Terraform resource."""
+
+    family: str
+    type: str
+    name: str
+    id: str
+    body: dict[str, Any]
+    source: Source
+    namespace: str | None = None
+    api_version: str | None = None
+    address: str | None = None
+    environment: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        """Unique within a scan even when two files declare the same object."""
+        return (self.source.file, self.source.document, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class AppliesTo:
+    family: str | None = None
+    types: tuple[str, ...] = ()
+
+    def matches(self, resource: Resource) -> bool:
+        if self.family and self.family != resource.family:
+            return False
+        return not self.types or resource.type in self.types
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a rule reports: a message and, where it knows it, the field path."""
+
+    msg: str
+    path: Path = ()
+    details: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class Rule:
+    """A check: metadata plus how it is evaluated (engine + a reference into it)."""
+
+    id: str
+    name: str
+    title: str
+    description: str
+    severity: Severity
+    remediation: str
+    engine: str
+    applies_to: AppliesTo = field(default_factory=AppliesTo)
+    environments: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+    references: tuple[str, ...] = ()
+    source: str = ""
+    # Rego: the package whose deny/violation/warn sets are read. Python: unused.
+    package: str = ""
+    entrypoints: tuple[str, ...] = ()
+    needs_inventory: bool = False
+    func: Callable[..., Any] | None = None
+
+    def applies(self, resource: Resource) -> bool:
+        if not self.applies_to.matches(resource):
+            return False
+        return not self.environments or resource.environment in self.environments
+
+
+@dataclass(slots=True)
+class Result:
+    """The outcome of one rule on one resource."""
+
+    rule: Rule
+    resource: Resource
+    status: Status
+    message: str = ""
+    path: Path = ()
+    line: int = 0
+    end_line: int = 0
+    details: dict[str, Any] | None = None
+    waiver: dict[str, Any] | None = None
+
+    def sort_key(self) -> tuple:
+        src = self.resource.source
+        return (src.file, self.line or src.start_line, src.document, self.rule.id,
+                self.resource.id, format_path(self.path), self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file, directory or document that was not scanned, and why."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InputIssue:
+    """A file that could not be read or parsed; the scan goes on without it."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+
+def format_path(path: Path) -> str:
+    """Render ("spec", "containers", 0, "image") as spec.containers[0].image."""
+    out = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        else:
+            out.append(f".{part}" if out else str(part))
+    return "".join(out)

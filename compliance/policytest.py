@@ -1,0 +1,101 @@
+"""Run `test_*` rules of *_test.rego files, the way `opa test` does.
+
+The default engine is the in-process one scans use; `opa` runs the same tests
+under real OPA (opa-golib-python-bindings), the oracle the rule library is
+proven against.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .engines.rego import new_engine, package_ref
+from .engines.rego_metadata import RegoModule, parse_module
+from .errors import InputError, PolicyError
+
+_TEST = re.compile(r"^(test_\w+)\b", re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class TestOutcome:
+    package: str
+    name: str
+    file: str
+    status: str  # PASS, FAIL or ERROR
+    message: str = ""
+
+
+def collect(paths: list[Path]) -> list[RegoModule]:
+    modules = []
+    for root in paths:
+        if not root.exists():
+            raise InputError(f"path not found: {root}")
+        files = [root] if root.is_file() else sorted(root.rglob("*.rego"))
+        for file in files:
+            try:
+                source = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise PolicyError(f"{file}: cannot read: {exc}") from None
+            modules.append(parse_module(file.as_posix(), source))
+    return modules
+
+
+def run(paths: list[Path], *, engine: str = "regorus", match: str | None = None) -> list[TestOutcome]:
+    """Load every .rego under paths (rules, libraries and tests) and run the tests."""
+    modules = collect(paths)
+    tests = [(m, name) for m in modules if m.path.endswith("_test.rego") for name in _TEST.findall(m.source)]
+    if match:
+        pattern = re.compile(match)
+        tests = [(m, n) for m, n in tests if pattern.search(f"{m.package}.{n}")]
+    evaluate = _opa(modules) if engine == "opa" else _regorus(modules)
+    outcomes = []
+    for module, name in tests:
+        query = f"x := {package_ref(module.package)}.{name}"
+        try:
+            value = evaluate(query)
+        except Exception as exc:
+            outcomes.append(TestOutcome(module.package, name, module.path, "ERROR", str(exc).strip()))
+            continue
+        status = "PASS" if value is True else "FAIL"
+        outcomes.append(TestOutcome(module.package, name, module.path, status))
+    return outcomes
+
+
+def _regorus(modules: list[RegoModule]):
+    engine = new_engine(modules)
+
+    def evaluate(query: str):
+        result = json.loads(engine.eval_query_as_json(query)).get("result") or []
+        return result[0]["bindings"]["x"] if result else None
+
+    return evaluate
+
+
+def _opa(modules: list[RegoModule]):
+    try:
+        import opa_bindings
+    except ImportError:
+        raise InputError(
+            "the OPA engine needs opa-golib-python-bindings: "
+            "pip install --ignore-requires-python opa-golib-python-bindings==0.4.4"
+        ) from None
+    engine = opa_bindings.OpaEngine()
+    for module in modules:
+        try:
+            engine.add_policy(module.path, module.source)
+        except Exception as exc:
+            raise PolicyError(f"cannot compile {module.path} under OPA: {exc}") from None
+
+    def evaluate(query: str):
+        rows = engine.eval_query(query)
+        return _opa_value(rows)
+
+    return evaluate
+
+
+def _opa_value(rows):
+    # opa_bindings returns one dict of bindings per solution; [] means undefined.
+    return rows[0].get("x") if rows else None

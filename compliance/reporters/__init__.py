@@ -1,0 +1,8 @@
+"""Reporters: turn a ScanReport into text for a person or a machine."""
+
+from enum import StrEnum
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"

@@ -1,0 +1,80 @@
+"""The terminal report: findings grouped by severity, then a summary."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..model import Severity, Status
+from ..scan import ScanReport
+from ..summary import Summary, summarize
+
+SEVERITY_STYLE = {
+    Severity.critical: "bold white on red",
+    Severity.high: "bold red",
+    Severity.medium: "yellow",
+    Severity.low: "cyan",
+    Severity.info: "dim",
+}
+
+
+def render(report: ScanReport, console: Console, *, verbose: bool = False) -> Summary:
+    """Print findings, rule errors, input errors and the summary; return the summary."""
+    failed = [r for r in report.results if r.status is Status.failed]
+    for severity in Severity:
+        group = [r for r in failed if r.rule.severity is severity]
+        if not group:
+            continue
+        table = Table(title=Text(f"{severity.value.upper()} ({len(group)})", style=SEVERITY_STYLE[severity]),
+                      title_justify="left", show_lines=False, expand=False)
+        table.add_column("Location", overflow="fold", style="bold")
+        table.add_column("Rule", no_wrap=True)
+        table.add_column("Resource", overflow="fold")
+        table.add_column("Message", overflow="fold")
+        for result in group:
+            table.add_row(f"{result.resource.source.file}:{result.line}", result.rule.id,
+                          result.resource.id, result.message)
+        console.print(table)
+
+    rule_errors = [r for r in report.results if r.status is Status.error]
+    if rule_errors:
+        console.print(Text(f"Rule errors ({len(rule_errors)})", style="bold magenta"))
+        for result in rule_errors:
+            console.print(f"  {result.resource.source.file}:{result.line} {result.resource.id}: {result.message}",
+                          markup=False, highlight=False)
+    if report.issues:
+        console.print(Text(f"Input errors ({len(report.issues)}): these files were not checked", style="bold red"))
+        for issue in report.issues:
+            where = f"{issue.path}:{issue.line}" if issue.line else issue.path
+            console.print(f"  {where}: {issue.message}", markup=False, highlight=False)
+
+    summary = summarize(report)
+    if verbose and report.skipped:
+        console.print(Text(f"Skipped ({len(report.skipped)})", style="bold"))
+        for skip in report.skipped:
+            where = f"{skip.path}:{skip.line}" if skip.line else skip.path
+            console.print(f"  {where}: {skip.reason}", markup=False, highlight=False)
+    _summary(summary, console, verbose=verbose)
+    return summary
+
+
+def _summary(summary: Summary, console: Console, *, verbose: bool) -> None:
+    line = Text()
+    line.append(f"{summary.files} files, {summary.resources} resources, {summary.rules} rules: ")
+    line.append(f"{summary.passed} passed", style="green")
+    line.append(", ")
+    line.append(f"{summary.failed} failed", style="red" if summary.failed else "green")
+    if summary.failed:
+        parts = [f"{n} {sev}" for sev, n in summary.failed_by_severity.items() if n]
+        line.append(f" ({', '.join(parts)})")
+    if summary.waived:
+        line.append(f", {summary.waived} waived")
+    line.append(f", {summary.errors} rule errors")
+    if summary.input_errors:
+        line.append(f", {summary.input_errors} unreadable files", style="red")
+    console.print(line)
+    if summary.skipped:
+        reasons = "; ".join(f"{n} {reason}" for reason, n in summary.skipped_by_reason.items())
+        hint = "" if verbose else " (--verbose lists them)"
+        console.print(Text(f"Skipped {summary.skipped}: {reasons}{hint}", style="dim"))

@@ -1,0 +1,296 @@
+"""The pipeline: discover -> load -> evaluate -> (waivers, controls) -> report.
+
+Files are loaded and checked in worker processes (fork) when there are many;
+rules that need the whole inventory run afterwards in this process, once every
+resource is known.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from .discover import Target, discover
+from .engines import python as python_engine
+from .engines.rego import PolicySet, RegoEvaluator, load_policies
+from .errors import InputError
+from .inventory import Inventory
+from .loaders import LoadContext, Loaded
+from .loaders import kubernetes as k8s_loader
+from .loaders._text import DEFAULT_MAX_BYTES, LoadError, decode, read_limited, read_text
+from .model import InputIssue, Resource, Result, Rule, Skipped, Status, Violation
+from .resources import data_dir
+from .rules import builtin_rules
+
+# Below this many files a pool costs more to start than it saves.
+POOL_MIN_FILES = 48
+ENGINES = ("rego", "python")
+
+
+@dataclass(slots=True)
+class ScanOptions:
+    paths: Sequence[str]
+    root: Path = field(default_factory=Path.cwd)
+    environment: str | None = None
+    policy_dirs: Sequence[Path] = ()
+    builtin: bool = True
+    engines: Sequence[str] = ENGINES
+    jobs: int = 0  # 0: one per CPU
+    max_file_size: int = DEFAULT_MAX_BYTES
+    params: dict[str, dict] = field(default_factory=dict)
+    follow_symlinks: bool = False
+    stdin: IO[bytes] | None = None
+    loader_options: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ScanReport:
+    rules: list[Rule]
+    resources: list[Resource]
+    results: list[Result]
+    skipped: list[Skipped]
+    issues: list[InputIssue]
+    files_scanned: int
+
+
+@dataclass(slots=True)
+class _FileOutcome:
+    resources: list[Resource] = field(default_factory=list)
+    # (rule id, resource index in this file, status, message, path, line, end line, details)
+    results: list[tuple] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    issues: list[InputIssue] = field(default_factory=list)
+
+
+def load_rules(options: ScanOptions) -> tuple[PolicySet, list[Rule]]:
+    """The Rego policy set and Python rules this scan uses."""
+    dirs: list[Path] = []
+    labels: list[str] = []
+    if "rego" in options.engines:
+        if options.builtin:
+            dirs.append(data_dir("rego"))
+            labels.append("rego")
+        for directory in options.policy_dirs:
+            dirs.append(Path(directory))
+            labels.append(Path(directory).as_posix())
+    policies = load_policies(dirs, labels=labels) if dirs else PolicySet([], [])
+    python_rules = builtin_rules() if "python" in options.engines and options.builtin else []
+    clash = {r.id for r in policies.rules} & {r.id for r in python_rules}
+    if clash:
+        raise InputError(f"rule ids defined by both Rego and Python rules: {', '.join(sorted(clash))}")
+    return policies, python_rules
+
+
+# Each target kind's loader, and how to get a line locator again for a file
+# whose resources fail a cross-resource rule (those run after all files loaded).
+LOADERS: dict[str, Callable[[Target, LoadContext], Loaded]] = {
+    "kubernetes": k8s_loader.load,
+}
+RELOCATORS: dict[str, Callable[[Target, LoadContext], Callable | None]] = {
+    "kubernetes": lambda target, ctx: k8s_loader.locator(read_text(target.path, ctx.max_file_size)),
+}
+
+
+class _Checker:
+    """Loads targets and evaluates the per-resource rules; one per process."""
+
+    def __init__(self, options: ScanOptions, policies: PolicySet, python_rules: list[Rule]):
+        self.options = options
+        self.context = LoadContext(environment=options.environment, max_file_size=options.max_file_size,
+                                   options=dict(options.loader_options))
+        self.policies = policies
+        self.rego_rules = [r for r in policies.rules if not r.needs_inventory]
+        self.python_rules = [r for r in python_rules if not r.needs_inventory]
+        self._rego: RegoEvaluator | None = None
+
+    def rego(self) -> RegoEvaluator:
+        if self._rego is None:
+            self._rego = RegoEvaluator(self.policies, params=self.options.params)
+        return self._rego
+
+    def check_target(self, target: Target) -> _FileOutcome:
+        loader = LOADERS.get(target.kind)
+        if loader is None:
+            return _FileOutcome(skipped=[Skipped(target.display, f"no loader for {target.kind}")])
+        try:
+            loaded = loader(target, self.context)
+        except LoadError as exc:
+            return _FileOutcome(issues=[InputIssue(target.display, exc.message, exc.line)])
+        return self.check_loaded(loaded)
+
+    def check_text(self, text: str, display: str, *, is_json: bool) -> _FileOutcome:
+        return self.check_loaded(k8s_loader.load_text(text, display, environment=self.options.environment,
+                                                      is_json=is_json))
+
+    def check_loaded(self, loaded: Loaded) -> _FileOutcome:
+        outcome = _FileOutcome(loaded.resources, [], loaded.skipped, loaded.issues)
+        for index, resource in enumerate(loaded.resources):
+            for rule_id, found in self._evaluate(resource):
+                outcome.results.extend(_rows(rule_id, index, resource, found, loaded.locate))
+        return outcome
+
+    def _evaluate(self, resource: Resource):
+        rego_rules = [r for r in self.rego_rules if r.applies(resource)]
+        if rego_rules:
+            found = self.rego().evaluate(resource, rego_rules)
+            for rule in rego_rules:
+                yield rule.id, found.get(rule.id, [])
+        for rule in self.python_rules:
+            if rule.applies(resource):
+                yield rule.id, python_engine.evaluate(
+                    rule, resource, inventory=None, params=self.options.params.get(rule.id))
+
+
+def _rows(rule_id: str, index: int, resource: Resource, found: list[Violation] | str,
+          locate: Callable | None) -> list[tuple]:
+    src = resource.source
+    if isinstance(found, str):
+        return [(rule_id, index, Status.error, found, (), src.start_line, src.end_line, None)]
+    if not found:
+        return [(rule_id, index, Status.passed, "", (), src.start_line, src.end_line, None)]
+    rows = []
+    for violation in found:
+        span = locate(resource, tuple(violation.path)) if locate else None
+        line, end = span or (src.start_line, src.end_line)
+        rows.append((rule_id, index, Status.failed, violation.msg, tuple(violation.path), line, end,
+                     violation.details))
+    return rows
+
+
+_CHECKER: _Checker | None = None
+
+
+def _pool_check(target: Target) -> _FileOutcome:
+    assert _CHECKER is not None
+    return _CHECKER.check_target(target)
+
+
+def scan(options: ScanOptions, *, progress: Callable[[int, int], None] | None = None) -> ScanReport:
+    """Run the whole pipeline over options.paths.
+
+    Args:
+        options: what to scan and how.
+        progress: called as progress(done, total) after each file.
+
+    Raises:
+        InputError: a named path does not exist or stdin was asked for twice.
+        PolicyError: a policy does not compile or has invalid metadata.
+    """
+    global _CHECKER
+    policies, python_rules = load_rules(options)
+    found = discover(options.paths, root=options.root, follow_symlinks=options.follow_symlinks)
+    checker = _Checker(options, policies, python_rules)
+    if any(r.engine == "rego" for r in policies.rules):
+        checker.rego()  # compile now: a broken policy is a usage error, before any file is read
+
+    outcomes: list[tuple[Target, _FileOutcome]] = []
+    stdin_texts: dict[str, str] = {}
+    file_targets = [t for t in found.targets if t.path is not None]
+    stdin_targets = [t for t in found.targets if t.path is None]
+    if len(stdin_targets) > 1:
+        raise InputError("standard input (-) can be named only once")
+    for target in stdin_targets:
+        stream = options.stdin or sys.stdin.buffer
+        try:
+            text = decode(read_limited(stream, options.max_file_size))
+        except LoadError as exc:
+            outcomes.append((target, _FileOutcome(issues=[InputIssue(target.display, exc.message, exc.line)])))
+            continue
+        stdin_texts[target.display] = text
+        outcomes.append((target, checker.check_text(text, target.display, is_json=text.lstrip().startswith("{"))))
+
+    jobs = options.jobs or os.cpu_count() or 1
+    total = len(file_targets)
+    if jobs > 1 and total >= POOL_MIN_FILES:
+        _CHECKER = checker
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(jobs) as pool:
+                chunk = max(1, min(16, total // (jobs * 8)))
+                for done, outcome in enumerate(pool.imap(_pool_check, file_targets, chunksize=chunk), 1):
+                    outcomes.append((file_targets[done - 1], outcome))
+                    if progress:
+                        progress(done, total)
+        finally:
+            _CHECKER = None
+    else:
+        for done, target in enumerate(file_targets, 1):
+            outcomes.append((target, checker.check_target(target)))
+            if progress:
+                progress(done, total)
+
+    rules_by_id = {r.id: r for r in [*policies.rules, *python_rules]}
+    resources: list[Resource] = []
+    results: list[Result] = []
+    skipped = list(found.skipped)
+    issues: list[InputIssue] = []
+    for _target, outcome in outcomes:
+        resources.extend(outcome.resources)
+        skipped.extend(outcome.skipped)
+        issues.extend(outcome.issues)
+        for rule_id, index, status, message, path, line, end, details in outcome.results:
+            results.append(Result(rules_by_id[rule_id], outcome.resources[index], status, message,
+                                  path, line, end, details))
+
+    inventory_rules = [r for r in [*policies.rules, *python_rules] if r.needs_inventory]
+    if inventory_rules:
+        targets = {t.display: t for t, _ in outcomes}
+        results.extend(_check_inventory(options, policies, inventory_rules, resources, targets, stdin_texts))
+
+    results.sort(key=Result.sort_key)
+    resources.sort(key=lambda r: (r.source.file, r.source.start_line, r.source.document, r.id))
+    skipped.sort(key=lambda s: (s.path, s.line or 0, s.reason))
+    issues.sort(key=lambda i: (i.path, i.line or 0, i.message))
+    rules = sorted(rules_by_id.values(), key=lambda r: r.id)
+    return ScanReport(rules, resources, results, skipped, issues, files_scanned=len(outcomes))
+
+
+def _check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule], resources: list[Resource],
+                     targets: dict[str, Target], stdin_texts: dict[str, str]) -> list[Result]:
+    inventory = Inventory(resources)
+    rego_rules = [r for r in rules if r.engine == "rego"]
+    evaluator = None
+    if rego_rules:
+        evaluator = RegoEvaluator(PolicySet(policies.modules, rego_rules), params=options.params,
+                                  inventory=[r.body for r in resources])
+    context = LoadContext(environment=options.environment, max_file_size=options.max_file_size,
+                          options=dict(options.loader_options))
+    locators: dict[str, Callable | None] = {}
+    out: list[Result] = []
+    for resource in resources:
+        applicable = [r for r in rules if r.applies(resource)]
+        if not applicable:
+            continue
+        found: dict[str, list[Violation] | str] = {}
+        if evaluator is not None:
+            found.update(evaluator.evaluate(resource, [r for r in applicable if r.engine == "rego"]))
+        for rule in applicable:
+            if rule.engine == "python":
+                found[rule.id] = python_engine.evaluate(rule, resource, inventory=inventory,
+                                                        params=options.params.get(rule.id))
+        file = resource.source.file
+        for rule in applicable:
+            rows = _rows(rule.id, 0, resource, found.get(rule.id, []), None)
+            if any(row[2] is Status.failed for row in rows) and file not in locators:
+                locators[file] = _locator_for(targets.get(file), stdin_texts.get(file), context)
+            for row in _rows(rule.id, 0, resource, found.get(rule.id, []), locators.get(file)):
+                _, _, status, message, path, line, end, details = row
+                out.append(Result(rule, resource, status, message, path, line, end, details))
+    return out
+
+
+def _locator_for(target: Target | None, text: str | None, context: LoadContext) -> Callable | None:
+    if text is not None:
+        return k8s_loader.locator(text)
+    relocate = RELOCATORS.get(target.kind) if target is not None else None
+    if relocate is None:
+        return None
+    try:
+        return relocate(target, context)
+    except (OSError, LoadError):
+        return None

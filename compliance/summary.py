@@ -1,0 +1,71 @@
+"""Counts every reporter shows, and the exit decision."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .model import Result, Severity, Status
+from .scan import ScanReport
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    files: int
+    resources: int
+    rules: int
+    results: int
+    passed: int
+    failed: int
+    waived: int
+    errors: int
+    failed_by_severity: dict[str, int]
+    skipped: int
+    skipped_by_reason: dict[str, int]
+    input_errors: int
+
+    def as_dict(self) -> dict:
+        return {
+            "files": self.files,
+            "resources": self.resources,
+            "rules": self.rules,
+            "results": self.results,
+            "passed": self.passed,
+            "failed": self.failed,
+            "waived": self.waived,
+            "errors": self.errors,
+            "failed_by_severity": self.failed_by_severity,
+            "skipped": self.skipped,
+            "skipped_by_reason": self.skipped_by_reason,
+            "input_errors": self.input_errors,
+        }
+
+
+def summarize(report: ScanReport) -> Summary:
+    status = Counter(r.status for r in report.results)
+    by_sev = Counter(r.rule.severity.value for r in report.results if r.status is Status.failed)
+    reasons = Counter(_reason_group(s.reason) for s in report.skipped)
+    return Summary(
+        files=report.files_scanned,
+        resources=len(report.resources),
+        rules=len(report.rules),
+        results=len(report.results),
+        passed=status[Status.passed],
+        failed=status[Status.failed],
+        waived=status[Status.waived],
+        errors=status[Status.error],
+        failed_by_severity={s.value: by_sev[s.value] for s in Severity},
+        skipped=len(report.skipped),
+        skipped_by_reason=dict(sorted(reasons.items())),
+        input_errors=len(report.issues),
+    )
+
+
+def _reason_group(reason: str) -> str:
+    # "List item 3: document has no ..." and the like group under their cause.
+    return reason.split(": ", 1)[1] if reason.startswith(("List item", "item ")) else reason
+
+
+def failing(results: list[Result], threshold: Severity) -> list[Result]:
+    """Failed results at or above the threshold severity."""
+    return [r for r in results if r.status is Status.failed and r.rule.severity.rank >= threshold.rank]
