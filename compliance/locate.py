@@ -17,6 +17,7 @@ class Locator:
     def __init__(self, text: str):
         self._text = text
         self._docs: list | None = None
+        self._lines: list[str] | None = None
 
     def _documents(self) -> list:
         if self._docs is None:
@@ -46,10 +47,19 @@ class Locator:
             if child is None:
                 break
             node = child
-        return marker.start_mark.line + 1, _end_line(node)
+        return marker.start_mark.line + 1, self._end_line(node)
 
+    def _end_line(self, node) -> int:
+        mark = node.end_mark
+        if mark.line == node.start_mark.line:
+            return mark.line + 1
+        # A block node's end mark is the start of the next token: column 0 of the
+        # next line, or the indented "- " of the next sequence item.
+        if mark.column == 0 or self._blank_before(mark.line, mark.column):
+            return mark.line
+        return mark.line + 1
 
-def _end_line(node) -> int:
-    mark = node.end_mark
-    # A block node ends at column 0 of the line after it.
-    return mark.line if mark.column == 0 and mark.line > node.start_mark.line else mark.line + 1
+    def _blank_before(self, line: int, column: int) -> bool:
+        if self._lines is None:
+            self._lines = self._text.splitlines()
+        return line < len(self._lines) and not self._lines[line][:column].strip()

@@ -115,8 +115,8 @@ def _rule_from_metadata(module: RegoModule, meta: dict, line: int, entrypoints: 
 
 
 def _conftest_rule(module: RegoModule, entrypoint: str, needs_inventory: bool) -> Rule:
-    # Conftest: deny/violation fail, warn only warns; without metadata we know no more.
-    severity = Severity.low if entrypoint == "warn" else Severity.high
+    # Conftest: deny/violation fail, warn only warns (info is below the default --fail-on).
+    severity = Severity.info if entrypoint == "warn" else Severity.high
     return Rule(
         id=f"{module.package}.{entrypoint}",
         name=f"{module.package}.{entrypoint}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -27,14 +28,16 @@ def render(report: ScanReport, console: Console, *, verbose: bool = False) -> Su
         if not group:
             continue
         table = Table(title=Text(f"{severity.value.upper()} ({len(group)})", style=SEVERITY_STYLE[severity]),
-                      title_justify="left", show_lines=False, expand=False)
-        table.add_column("Location", overflow="fold", style="bold")
+                      title_justify="left", box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False)
         table.add_column("Rule", no_wrap=True)
-        table.add_column("Resource", overflow="fold")
-        table.add_column("Message", overflow="fold")
+        # Location, resource and message share one cell so that none is cut on a narrow terminal.
+        table.add_column("Location · Resource · Message", overflow="fold")
         for result in group:
-            table.add_row(f"{result.resource.source.file}:{result.line}", result.rule.id,
-                          result.resource.id, result.message)
+            cell = Text()
+            cell.append(f"{result.resource.source.file}:{result.line}", style="bold")
+            cell.append(f"  {result.resource.id}", style="dim")
+            cell.append(f"\n{result.message}")
+            table.add_row(result.rule.id, cell)
         console.print(table)
 
     rule_errors = [r for r in report.results if r.status is Status.error]

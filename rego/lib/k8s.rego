@@ -106,3 +106,95 @@ has_limit(x, name) if {
 	v := x.container.resources.limits[name]
 	not v in {null, ""}
 }
+
+# True when container `x` sets a non-empty resources.requests[name] ("cpu", "memory", ...).
+has_request(x, name) if {
+	v := x.container.resources.requests[name]
+	not v in {null, ""}
+}
+
+# Path from the manifest root to the pod's metadata (where pod annotations live);
+# undefined for kinds without a pod spec.
+pod_metadata_path := array.concat(array.slice(pod_spec_path, 0, count(pod_spec_path) - 1), ["metadata"])
+
+# Containers that run for the pod's whole life: app containers, and init containers
+# that are native sidecars (restartPolicy: Always). Ephemeral containers are excluded.
+long_running_containers contains x if {
+	some x in containers
+	x.kind == "container"
+}
+
+long_running_containers contains x if {
+	some x in containers
+	x.kind == "initContainer"
+	x.container.restartPolicy == "Always"
+}
+
+# Docker's rule: the first path segment is a registry host only when it holds a
+# "." or a ":" or is "localhost"; otherwise the image comes from Docker Hub.
+_has_registry_host(segments) if {
+	count(segments) > 1
+	regex.match(`[.:]|^localhost$`, segments[0])
+}
+
+_docker_hub_hosts := {"docker.io", "index.docker.io", "registry-1.docker.io"}
+
+# The image reference without tag or digest, normalised the way the container
+# runtime resolves it: "nginx" -> "docker.io/library/nginx",
+# "bitnami/redis:7" -> "docker.io/bitnami/redis", "ghcr.io/acme/api:1" -> "ghcr.io/acme/api".
+# Registry hosts are lower-cased.
+image_repository(image) := repo if {
+	name := _image_name(image)
+	segments := split(name, "/")
+	_has_registry_host(segments)
+	host := lower(segments[0])
+	not host in _docker_hub_hosts
+	repo := concat("/", array.concat([host], array.slice(segments, 1, count(segments))))
+} else := repo if {
+	name := _image_name(image)
+	segments := split(name, "/")
+	_has_registry_host(segments)
+	lower(segments[0]) in _docker_hub_hosts
+	repo := _docker_hub_repository(array.slice(segments, 1, count(segments)))
+} else := _docker_hub_repository(split(_image_name(image), "/"))
+
+_docker_hub_repository(segments) := concat("/", array.concat(["docker.io", "library"], segments)) if {
+	count(segments) == 1
+} else := concat("/", array.concat(["docker.io"], segments))
+
+# The image name without "@digest" and without ":tag" (a registry port is kept).
+_image_name(image) := name if {
+	base := split(image, "@")[0]
+	segments := split(base, "/")
+	last := segments[count(segments) - 1]
+	name := concat("/", array.concat(array.slice(segments, 0, count(segments) - 1), [split(last, ":")[0]]))
+}
+
+# The registry host an image is pulled from ("docker.io" for Docker Hub images).
+image_registry(image) := split(image_repository(image), "/")[0]
+
+# Kinds that hold RBAC rules.
+_rbac_role_kinds := {"Role", "ClusterRole"}
+
+# Every policy rule of a Role or ClusterRole: {"rule": <object>, "path": ["rules", i], "index": i}.
+rbac_rules contains {"rule": r, "path": ["rules", i], "index": i} if {
+	input.kind in _rbac_role_kinds
+	is_array(input.rules)
+	some i, r in input.rules
+	is_object(r)
+}
+
+# The strings of list field `field` of an RBAC rule (verbs, resources, apiGroups...);
+# empty when missing or not a list.
+rbac_values(r, field) := {v | some v in r[field]; is_string(v)} if {
+	is_array(r[field])
+} else := set()
+
+# `Role "reader" in namespace "payments"`, `ClusterRole "reader"`; the namespace is
+# named only for namespaced kinds that set it.
+object_label := sprintf("%s %q in namespace %q", [input.kind, _object_name, input.metadata.namespace]) if {
+	is_string(input.metadata.namespace)
+	not input.kind in {"ClusterRole", "ClusterRoleBinding"}
+} else := sprintf("%s %q", [input.kind, _object_name])
+
+_object_name := object.get(input, ["metadata", "name"], "")

@@ -138,3 +138,69 @@ test_success_limit_helpers if {
 		"spec": {"containers": [{"name": "app"}], "ephemeralContainers": [{"name": "debug"}]},
 	}
 }
+
+test_success_has_request if {
+	x := {"container": {"name": "a", "resources": {"requests": {"cpu": "250m", "memory": null}}}, "path": ["spec", "containers", 0], "kind": "container"}
+	k8s.has_request(x, "cpu")
+	not k8s.has_request(x, "memory")
+	not k8s.has_request({"container": {"name": "b"}, "path": ["spec", "containers", 1], "kind": "container"}, "cpu")
+}
+
+test_success_pod_metadata_path if {
+	k8s.pod_metadata_path == ["metadata"] with input as {"kind": "Pod", "spec": {}}
+	k8s.pod_metadata_path == ["spec", "template", "metadata"] with input as {"kind": "Deployment"}
+	k8s.pod_metadata_path == ["spec", "jobTemplate", "spec", "template", "metadata"] with input as {"kind": "CronJob"}
+	not k8s.pod_metadata_path with input as {"kind": "Service"}
+}
+
+test_success_long_running_containers if {
+	k8s.long_running_containers == {
+		{"container": {"name": "app"}, "path": ["spec", "containers", 0], "kind": "container"},
+		{"container": {"name": "proxy", "restartPolicy": "Always"}, "path": ["spec", "initContainers", 1], "kind": "initContainer"},
+	} with input as {"kind": "Pod", "spec": {
+		"initContainers": [{"name": "migrate"}, {"name": "proxy", "restartPolicy": "Always"}],
+		"containers": [{"name": "app"}],
+		"ephemeralContainers": [{"name": "debug"}],
+	}}
+}
+
+test_success_image_repository if {
+	k8s.image_repository("nginx") == "docker.io/library/nginx"
+	k8s.image_repository("nginx:1.27@sha256:4f1c8e7d2a6b9c0e3f5a7d1b8c2e4f6a9b0c3d5e7f1a2b4c6d8e0f2a4b6c8d0e") == "docker.io/library/nginx"
+	k8s.image_repository("bitnami/redis:7.2") == "docker.io/bitnami/redis"
+	k8s.image_repository("docker.io/nginx:1.27") == "docker.io/library/nginx"
+	k8s.image_repository("index.docker.io/bitnami/redis") == "docker.io/bitnami/redis"
+	k8s.image_repository("GHCR.io/acme/api:1.0") == "ghcr.io/acme/api"
+	k8s.image_repository("registry.example.com:5000/team/api:2.3.1") == "registry.example.com:5000/team/api"
+	k8s.image_repository("localhost/app:dev") == "localhost/app"
+	k8s.image_repository("localhost:5000/app") == "localhost:5000/app"
+}
+
+test_success_image_registry if {
+	k8s.image_registry("nginx:1.27") == "docker.io"
+	k8s.image_registry("team/app") == "docker.io"
+	k8s.image_registry("quay.io/prometheus/node-exporter:v1.8.2") == "quay.io"
+	k8s.image_registry("registry.example.com:5000/api") == "registry.example.com:5000"
+}
+
+test_success_rbac_rules if {
+	k8s.rbac_rules == {
+		{"rule": {"verbs": ["get"], "resources": ["pods"]}, "path": ["rules", 0], "index": 0},
+		{"rule": {"verbs": ["*"]}, "path": ["rules", 2], "index": 2},
+	} with input as {"kind": "ClusterRole", "rules": [{"verbs": ["get"], "resources": ["pods"]}, "bad", {"verbs": ["*"]}]}
+	k8s.rbac_rules == set() with input as {"kind": "ConfigMap", "rules": [{"verbs": ["*"]}]}
+	k8s.rbac_rules == set() with input as {"kind": "ClusterRole", "aggregationRule": {}}
+}
+
+test_success_rbac_values if {
+	k8s.rbac_values({"verbs": ["get", "list", 3]}, "verbs") == {"get", "list"}
+	k8s.rbac_values({"verbs": "get"}, "verbs") == set()
+	k8s.rbac_values({}, "resources") == set()
+}
+
+test_success_object_label if {
+	k8s.object_label == `Role "reader" in namespace "payments"` with input as {"kind": "Role", "metadata": {"name": "reader", "namespace": "payments"}}
+	k8s.object_label == `Role "reader"` with input as {"kind": "Role", "metadata": {"name": "reader"}}
+	k8s.object_label == `ClusterRole "reader"` with input as {"kind": "ClusterRole", "metadata": {"name": "reader", "namespace": "ignored"}}
+	k8s.object_label == `ClusterRole ""` with input as {"kind": "ClusterRole"}
+}
