@@ -79,5 +79,6 @@ def test_network_policy_coverage(tmp_path):
         spec: {podSelector: {matchLabels: {app: someone-else}}}
         """)
     assert fails(run(tmp_path), "K8S-041") == [
-        ("K8S-041", "Deployment/open/bare", "b.yaml:9", 'Deployment "bare" in namespace "open" is selected by no NetworkPolicy'),
+        ("K8S-041", "Deployment/open/bare", "b.yaml:9",
+         'Deployment "bare" in namespace "open" is selected by no NetworkPolicy'),
     ]

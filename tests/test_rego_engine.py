@@ -137,11 +137,14 @@ spec: {selector: {team: payments}}
     assert fails(report) == [("ORG-004", "Pod/shop/web", "m/all.yaml:1", "selected by service web")]
 
 
+RULE_HEAD = "package x\n\nimport rego.v1\n\ndeny contains 1 if true\n"
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("package x\n\ndeny contains msg if {\n", "cannot compile"),
-    ("# METADATA\n# custom:\n#   id: X-1\n#   severity: urgent\npackage x\n\nimport rego.v1\n\ndeny contains 1 if true\n",
+    ("# METADATA\n# custom:\n#   id: X-1\n#   severity: urgent\n" + RULE_HEAD,
      "invalid severity 'urgent'"),
-    ("# METADATA\n# custom:\n#   id: X-1\n#   colour: red\npackage x\n\nimport rego.v1\n\ndeny contains 1 if true\n",
+    ("# METADATA\n# custom:\n#   id: X-1\n#   colour: red\n" + RULE_HEAD,
      "unknown METADATA custom field(s): colour"),
     ("deny contains 1 if true\n", "no `package` declaration"),
 ])

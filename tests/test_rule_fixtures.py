@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from rule_fixtures import expected_path, observed, rule_folders
 
 FOLDERS = rule_folders()

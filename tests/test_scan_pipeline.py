@@ -158,8 +158,10 @@ def test_json_is_byte_identical_across_runs_and_process_pool(tmp_path, monkeypat
 
 
 def test_results_are_sorted_by_file_then_line(tmp_path):
-    write(tmp_path, "b.yaml", HARDENED_POD.format(name="b", namespace="n").replace("runAsNonRoot: true", "runAsNonRoot: false"))
-    write(tmp_path, "a.yaml", HARDENED_POD.format(name="a", namespace="n").replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"))
+    pod = HARDENED_POD.format(name="b", namespace="n")
+    write(tmp_path, "b.yaml", pod.replace("runAsNonRoot: true", "runAsNonRoot: false"))
+    write(tmp_path, "a.yaml", pod.replace("name: b", "name: a").replace("ReadOnly", "ReadOnly").replace(
+        "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"))
     keys = [(r.resource.source.file, r.line) for r in run(tmp_path).results]
     assert keys == sorted(keys)
 

@@ -40,17 +40,26 @@ class _SpanLoader(yaml.CSafeLoader):
 
 
 def _check_expansion(root) -> None:
-    """Count nodes with aliases expanded, memoised so the count itself stays cheap."""
+    """Count nodes with aliases expanded, memoised so the count itself stays cheap.
+
+    Works on the composed node graph, where an alias is a shared node: the count
+    costs one visit per distinct node however large the expansion would be, so a
+    bomb is refused before anything is constructed. A node that contains itself
+    (`&a [*a]`) would expand forever and is refused too.
+    """
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # on the current path from the root: reaching one again is a cycle
     stack = [(root, False)]
     while stack:
         node, done = stack.pop()
-        if id(node) in sizes:
+        key = id(node)
+        if key in sizes:
             continue
         children = _children(node)
         if done or not children:
-            total = 1 + sum(sizes.get(id(c), 0) for c in children)
-            sizes[id(node)] = total
+            open_nodes.discard(key)
+            total = 1 + sum(sizes[id(c)] for c in children)
+            sizes[key] = total
             if total > MAX_EXPANDED_NODES:
                 raise LoadError(
                     f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes "
@@ -58,8 +67,14 @@ def _check_expansion(root) -> None:
                     node.start_mark.line + 1,
                 )
             continue
+        open_nodes.add(key)
         stack.append((node, True))
-        stack.extend((c, False) for c in children if id(c) not in sizes)
+        for child in children:
+            if id(child) in open_nodes:
+                raise LoadError("YAML alias refers to a node that contains it (a recursive structure); refused",
+                                child.start_mark.line + 1)
+            if id(child) not in sizes:
+                stack.append((child, False))
 
 
 def _children(node) -> list:

@@ -1,0 +1,313 @@
+"""Terraform plan JSON (`terraform show -json plan.out`, format 0.1 to 1.x) -> Resources.
+
+Each managed resource of `planned_values` (root module and nested child modules)
+becomes one Resource whose body, the Rego `input`, is
+
+    {"address", "mode", "type", "name", "provider_name", "values",   # as in the plan
+     "after_unknown",  # the change's after_unknown: true where a value is known only after apply
+     "references",     # attribute -> addresses of the resources its expression refers to
+     "region",         # the provider's region when the configuration states it
+     "actions"}        # the change's actions, e.g. ["create"]
+
+Unknown values are absent from `values`, and rules treat them as unknown, never
+as a violation. Resources the plan deletes are not checked.
+
+Location: the plan JSON names no `.tf` files, so the loader looks for the
+`resource "TYPE" "NAME"` block in the plan's directory and its parents up to the
+scan root (or in the `tf_root` loader option, `--tf-root`), following local
+module sources. When found, Source.file and the lines are the `.tf` block's, so
+code scanning annotates the line a developer edits, and Source.origin is
+Origin("terraform-plan", file=<the .tf file>, line=<its line>, detail="<plan file>:<line>").
+Otherwise Source.file is the plan JSON and the line that of the resource in it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path as FsPath
+
+from .. import environment as env
+from ..discover import Target
+from ..locate import Locator
+from ..model import InputIssue, Origin, Path, Resource, Skipped, Source
+from . import LoadContext, Loaded, Span
+from . import kubernetes as k8s_loader
+from ._hcl_blocks import span_of
+from ._terraform_common import environment_of, references_of, strip_keys
+from ._text import LoadError, decode, read_limited
+from ._tf_index import Finder, find_root_dir, parsed_file
+
+ZIP_MAGIC = b"PK\x03\x04"
+BINARY_PLAN = ("binary Terraform plan file, not JSON: run `terraform show -json {name} > {name}.json` "
+               "and scan the JSON")
+_PLAN_HINT = re.compile(r'"(format_version|terraform_version)"\s*:')
+
+
+def is_terraform_plan(doc: object) -> bool:
+    """A `terraform show -json` document: format_version plus planned values or changes."""
+    return isinstance(doc, dict) and "format_version" in doc and (
+        "terraform_version" in doc or "planned_values" in doc or "resource_changes" in doc)
+
+
+def read_plan_text(path: FsPath, display: str, max_bytes: int) -> str:
+    """A plan file's text; a binary plan gets an error naming the command that converts it."""
+    try:
+        with open(path, "rb") as stream:
+            data = read_limited(stream, max_bytes)
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror or exc}") from None
+    if data.startswith(ZIP_MAGIC):
+        raise LoadError(BINARY_PLAN.format(name=FsPath(display).name))
+    try:
+        return decode(data)
+    except LoadError as exc:
+        if exc.message.startswith("binary file"):
+            raise LoadError(BINARY_PLAN.format(name=FsPath(display).name)) from None
+        raise
+
+
+def load_json(target: Target, context: LoadContext) -> Loaded:
+    """A `.json` file: a Terraform plan when its content is one, else Kubernetes JSON."""
+    assert target.path is not None
+    try:
+        text = read_plan_text(target.path, target.display, context.max_file_size)
+    except LoadError as exc:
+        if exc.message.startswith("binary Terraform plan") and not target.path.read_bytes()[:4] == ZIP_MAGIC:
+            exc = LoadError("binary file (contains NUL bytes), not YAML or JSON")
+        return Loaded(issues=[InputIssue(target.display, exc.message, exc.line)])
+    doc = _plan_doc(text)
+    if doc is None:
+        return k8s_loader.load_text(text, target.display, environment=context.environment, is_json=True)
+    return load_plan(doc, text, target, context)
+
+
+def load(target: Target, context: LoadContext) -> Loaded:
+    """A file known to be a plan (binary `.tfplan`, or named explicitly)."""
+    assert target.path is not None
+    try:
+        text = read_plan_text(target.path, target.display, context.max_file_size)
+        doc = json.loads(text)
+    except LoadError as exc:
+        return Loaded(issues=[InputIssue(target.display, exc.message, exc.line)])
+    except json.JSONDecodeError as exc:
+        return Loaded(issues=[InputIssue(target.display, f"invalid JSON: {exc.msg}", exc.lineno)])
+    if not is_terraform_plan(doc):
+        return Loaded(issues=[InputIssue(target.display, "not a Terraform plan (no format_version and "
+                                         "planned_values): run `terraform show -json` on the plan file")])
+    return load_plan(doc, text, target, context)
+
+
+def _plan_doc(text: str) -> dict | None:
+    # Only documents that mention the plan keys are parsed here; Kubernetes JSON goes
+    # straight to its loader, which reports its own JSON errors.
+    if not _PLAN_HINT.search(text):
+        return None
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return doc if is_terraform_plan(doc) else None
+
+
+def load_plan(doc: dict, text: str, target: Target, context: LoadContext) -> Loaded:
+    """Resources of one parsed plan document."""
+    assert target.path is not None
+    display = target.display
+    out = Loaded()
+    changes = {c.get("address"): c for c in doc.get("resource_changes") or [] if isinstance(c, dict)}
+    configs = _configs(doc.get("configuration") or {})
+    regions = _provider_regions(doc)
+    planned = list(_planned(doc.get("planned_values") or {}))
+    scan_root = scan_root_of(target)
+    finder = _finder(doc, target, context, scan_root)
+    lines = Locator(text)
+    path_env = context.environment or env.from_path(display)
+    data_sources = 0
+    seen = set()
+    for pointer, res in planned:
+        address = res.get("address")
+        if not isinstance(address, str) or not isinstance(res.get("type"), str):
+            out.issues.append(InputIssue(display, "planned resource without address or type",
+                                         (lines.span(0, pointer) or (None,))[0]))
+            continue
+        if res.get("mode", "managed") != "managed":
+            data_sources += 1
+            continue
+        seen.add(address)
+        change = (changes.get(address) or {}).get("change") or {}
+        actions = change.get("actions") or []
+        if actions == ["delete"]:
+            out.skipped.append(Skipped(display, f"{address}: deleted by the plan, not checked"))
+            continue
+        module = strip_keys(address[: -len(_own(res)) - 1]) if address.count(".") > 1 else ()
+        config = configs.get((module, res["type"], res.get("name")), {})
+        body = {
+            "address": address,
+            "mode": "managed",
+            "type": res["type"],
+            "name": res.get("name", ""),
+            "provider_name": res.get("provider_name", ""),
+            "values": res.get("values") if isinstance(res.get("values"), dict) else {},
+            "after_unknown": change.get("after_unknown") if isinstance(change.get("after_unknown"), dict) else {},
+            "references": references_of(config.get("expressions") or {}, _module_prefix(address, res)),
+            "actions": actions,
+        }
+        region = regions.get(config.get("provider_config_key") or "", regions.get(_provider_key(res)))
+        if region:
+            body["region"] = region
+        plan_span = lines.span(0, pointer) or (1, 1)
+        source = _source(finder, module, body, display, plan_span, pointer, scan_root)
+        out.resources.append(Resource(
+            family="terraform", type=body["type"], name=str(body["name"]), id=address, body=body,
+            source=source, address=address,
+            environment=context.environment or path_env or environment_of(body["values"]),
+        ))
+    for address, change in changes.items():
+        actions = (change.get("change") or {}).get("actions") or []
+        if actions == ["delete"] and address not in seen and change.get("mode", "managed") == "managed":
+            out.skipped.append(Skipped(display, f"{address}: deleted by the plan, not checked"))
+    if data_sources:
+        out.skipped.append(Skipped(display, f"{data_sources} data source(s) read by the plan, not checked"))
+    out.locate = locator(target, context, lines=lines)
+    return out
+
+
+def _own(res: dict) -> str:
+    """The resource's own part of its address: `aws_s3_bucket.b["x"]`."""
+    index = res.get("index")
+    key = "" if index is None else f"[{json.dumps(index)}]"
+    return f"{res['type']}.{res.get('name')}{key}"
+
+
+def _module_prefix(address: str, res: dict) -> str:
+    own = _own(res)
+    return address[: -len(own) - 1] if address.endswith("." + own) else ""
+
+
+def _provider_key(res: dict) -> str:
+    name = str(res.get("provider_name", ""))
+    return name.rsplit("/", 1)[-1]
+
+
+def _planned(values: dict):
+    """(pointer, resource) for every planned resource, in document order."""
+    root = values.get("root_module")
+    if not isinstance(root, dict):
+        return
+    stack = [(("planned_values", "root_module"), root)]
+    while stack:
+        pointer, module = stack.pop(0)
+        for j, res in enumerate(module.get("resources") or []):
+            if isinstance(res, dict):
+                yield (*pointer, "resources", j), res
+        for i, child in enumerate(module.get("child_modules") or []):
+            if isinstance(child, dict):
+                stack.append(((*pointer, "child_modules", i), child))
+
+
+def _configs(configuration: dict) -> dict[tuple, dict]:
+    """Configuration resources by (module path without instance keys, type, name)."""
+    out: dict[tuple, dict] = {}
+    stack = [((), configuration.get("root_module"))]
+    while stack:
+        module_path, module = stack.pop()
+        if not isinstance(module, dict):
+            continue
+        for res in module.get("resources") or []:
+            if isinstance(res, dict) and res.get("mode", "managed") == "managed":
+                out[(module_path, res.get("type"), res.get("name"))] = res
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, dict):
+                stack.append(((*module_path, name), call.get("module")))
+    return out
+
+
+def _provider_regions(doc: dict) -> dict[str, str]:
+    """Region per provider config key ("aws", "aws.west", "module.x:aws") where it is static."""
+    variables = doc.get("variables") or {}
+    out = {}
+    for key, provider in ((doc.get("configuration") or {}).get("provider_config") or {}).items():
+        region = ((provider or {}).get("expressions") or {}).get("region") or {}
+        value = region.get("constant_value")
+        if value is None:
+            refs = [r for r in region.get("references") or [] if r.startswith("var.")]
+            if refs:
+                value = (variables.get(refs[0][4:]) or {}).get("value")
+        if isinstance(value, str):
+            out[key] = value
+    return out
+
+
+def _finder(doc: dict, target: Target, context: LoadContext, scan_root: FsPath | None) -> Finder:
+    assert target.path is not None
+    explicit = context.options.get("tf_root")
+    if explicit:
+        return Finder(FsPath(explicit).resolve(), limit=None)
+    root_module = ((doc.get("configuration") or {}).get("root_module")) or {}
+    wanted = {(r.get("type"), r.get("name")) for r in root_module.get("resources") or [] if isinstance(r, dict)}
+    modules = set((root_module.get("module_calls") or {}).keys())
+    if not root_module:  # no configuration: use the planned root resources instead
+        wanted = {(r.get("type"), r.get("name")) for p, r in _planned(doc.get("planned_values") or {})
+                  if len(p) == 4}
+    start = target.path.resolve().parent
+    return Finder(find_root_dir(start, scan_root, wanted, modules), limit=scan_root)
+
+
+def scan_root_of(target: Target) -> FsPath | None:
+    """The scan root, from a target's absolute path and its root-relative display path."""
+    if target.path is None or FsPath(target.display).is_absolute():
+        return None
+    depth = len(FsPath(target.display).parts)
+    path = target.path.absolute()
+    return path.parents[depth - 1] if depth and len(path.parents) >= depth else None
+
+
+def _display(path: FsPath, scan_root: FsPath | None) -> str:
+    if scan_root is not None:
+        try:
+            return path.relative_to(scan_root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _source(finder: Finder, module: tuple[str, ...], body: dict, display: str, plan_span: Span,
+            pointer: Path, scan_root: FsPath | None) -> Source:
+    plan_at = f"{display}:{plan_span[0]}"
+    found = finder.declaration(module, body["type"], body["name"])
+    if found is None:
+        return Source(display, plan_span[0], plan_span[1], pointer=pointer,
+                      origin=Origin("terraform-plan", detail=f"{plan_at} (no .tf declaration found)"))
+    tf = _display(found.file, scan_root)
+    block = found.block
+    return Source(tf, block.line, block.end_line, pointer=pointer,
+                  origin=Origin("terraform-plan", file=tf, line=block.line, detail=plan_at))
+
+
+def locator(target: Target, context: LoadContext, *, lines: Locator | None = None):
+    """locate(resource, path): the `.tf` line of the attribute, or the plan JSON line."""
+    scan_root = scan_root_of(target)
+    state = {"lines": lines}
+
+    def locate(resource: Resource, path: Path) -> Span | None:
+        src = resource.source
+        if src.file.endswith(".tf"):
+            file = FsPath(src.file) if scan_root is None else scan_root / src.file
+            try:
+                _text, nodes = parsed_file(file)
+            except LoadError:
+                return None
+            for node in nodes:
+                if node.is_block and node.name == "resource" and node.labels == (resource.type, resource.name):
+                    return span_of(node, path)
+            return None
+        if state["lines"] is None:
+            assert target.path is not None
+            try:
+                state["lines"] = Locator(read_plan_text(target.path, target.display, context.max_file_size))
+            except LoadError:
+                return None
+        return state["lines"].span(0, tuple(src.pointer) + tuple(path))
+
+    return locate

@@ -1,0 +1,418 @@
+"""SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer).
+
+What becomes a SARIF result follows GitHub's model, where a result is an alert
+about the code:
+
+- a **failed** result is a result, with `level` from the rule's severity;
+- a **waived** result is a result too, with a `suppressions` entry (kind
+  external, the waiver's reason as justification), so the exception stays
+  visible and GitHub shows it as dismissed instead of it vanishing;
+- a **passing** result is left out (it is in the JSON report and the evidence);
+- a rule that **errored** on a resource, and an input file that could not be
+  read, are problems of the tool run, not of the code: they go to
+  `invocations[0].toolExecutionNotifications` (level error) and make
+  `executionSuccessful` false.
+
+Paths are relative to the repository root with `uriBaseId: %SRCROOT%`. Output
+is byte-identical for the same inputs: nothing time- or machine-dependent is
+written except the repository root in `originalUriBaseIds`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import attr
+from sarif_om import (
+    ArtifactLocation,
+    Invocation,
+    Location,
+    LogicalLocation,
+    Message,
+    MultiformatMessageString,
+    Notification,
+    PhysicalLocation,
+    Region,
+    ReportingConfiguration,
+    ReportingDescriptor,
+    ReportingDescriptorReference,
+    Run,
+    RunAutomationDetails,
+    SarifLog,
+    Suppression,
+    Tool,
+    ToolComponent,
+)
+from sarif_om import Result as SarifResult
+
+from .. import __version__
+from ..model import Result, Rule, Severity, Status, format_path
+from ..scan import ScanReport
+from ._locations import FINGERPRINT_KEY, Locator, Place, finding_key
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+TOOL_NAME = "compliance"
+INFORMATION_URI = "https://pypi.org/project/compliance/"
+
+# GitHub keeps at most 25,000 results per run (and shows the 5,000 most severe)
+# and rejects files above 10 MB gzip-compressed.
+MAX_RESULTS = 25_000
+MAX_GZIP_BYTES = 10 * 1024 * 1024
+MAX_TAGS = 10  # GitHub shows 10 and rejects more than 20
+MAX_DESCRIPTION = 1024
+
+# GitHub's scale: > 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+# Always a string: GitHub rejects a number ("expected string").
+SECURITY_SEVERITY = {
+    Severity.critical: "9.5",
+    Severity.high: "8.0",
+    Severity.medium: "5.5",
+    Severity.low: "3.0",
+}
+LEVEL = {
+    Severity.critical: "error",
+    Severity.high: "error",
+    Severity.medium: "warning",
+    Severity.low: "note",
+    Severity.info: "note",
+}
+# Configuration checks decide from the manifest itself, so false positives are
+# rare; "high" rather than "very-high" because a policy cannot see runtime admission.
+PRECISION = "high"
+
+ControlsMap = Mapping[str, Sequence[str]]
+
+
+def render(report: ScanReport, stream: IO[str], *, root: Path | None = None, repo_root: Path | None = None,
+           category: str | None = None, controls: ControlsMap | None = None,
+           max_results: int = MAX_RESULTS) -> list[str]:
+    """Write the scan as one SARIF 2.1.0 run.
+
+    Args:
+        report: the scan to write.
+        stream: where the JSON goes.
+        root: the scan root that `Source.file` paths are relative to (default: cwd).
+        repo_root: the repository root URIs are made relative to (default: the
+            nearest directory above `root` holding `.git`, else `root`).
+        category: code scanning category; written as `automationDetails.id`
+            "<category>/" (default "compliance").
+        controls: rule id -> control ids ("pci-dss-4.0.1:1.3.1"); default: from
+            compliance.controls when that module provides `controls_for`.
+        max_results: keep at most this many results, the most severe first.
+
+    Returns:
+        Warnings for the user (results dropped, file too large for GitHub).
+    """
+    log, warnings = build(report, root=root, repo_root=repo_root, category=category, controls=controls,
+                          max_results=max_results)
+    text = dumps(log)
+    stream.write(text)
+    size = len(text.encode("utf-8"))
+    if size > MAX_GZIP_BYTES:
+        packed = len(gzip.compress(text.encode("utf-8"), mtime=0))
+        if packed > MAX_GZIP_BYTES:
+            warnings.append(f"SARIF is {packed:,} bytes gzip-compressed; GitHub rejects uploads above "
+                            f"{MAX_GZIP_BYTES:,} bytes (scan fewer paths per category)")
+    return warnings
+
+
+def dumps(log: SarifLog) -> str:
+    """Serialize a sarif-om log as indented JSON with sorted keys and a final newline."""
+    return json.dumps(to_dict(log), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# sarif-om defaults that are real values worth writing even when equal to the
+# default (level "warning" says what GitHub shows); the other defaults (-1
+# indexes, "en-US", newline sequences) are "not set" markers and are left out.
+_KEEP_DEFAULTS = {"level"}
+
+
+def to_dict(obj: Any) -> Any:
+    """Turn sarif-om objects into plain JSON values, using the SARIF property names."""
+    if attr.has(type(obj)):
+        out = {}
+        for field in attr.fields(type(obj)):
+            value = getattr(obj, field.name)
+            if value is None:
+                continue
+            default = field.default
+            if isinstance(default, attr.Factory):  # type: ignore[arg-type]
+                default = default.factory()
+            if default is not attr.NOTHING and value == default and field.name not in _KEEP_DEFAULTS:
+                continue
+            out[field.metadata["schema_property_name"]] = to_dict(value)
+        return out
+    if isinstance(obj, (list, tuple)):
+        return [to_dict(v) for v in obj]
+    if isinstance(obj, dict):
+        return {str(k): to_dict(v) for k, v in obj.items()}
+    return obj
+
+
+def build(report: ScanReport, *, root: Path | None = None, repo_root: Path | None = None,
+          category: str | None = None, controls: ControlsMap | None = None,
+          max_results: int = MAX_RESULTS) -> tuple[SarifLog, list[str]]:
+    """The SARIF log as sarif-om objects, and warnings; see render()."""
+    locator = Locator(root=root or Path.cwd(), repo_root=repo_root)
+    controls_of = _controls_lookup(controls)
+    rules = sorted(report.rules, key=lambda r: r.id)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    warnings: list[str] = []
+
+    reported = [r for r in report.results if r.status in (Status.failed, Status.waived)]
+    run_properties: dict[str, Any] = {"summary": _counts(report)}
+    if len(reported) > max_results:
+        kept = _most_severe(reported, max_results)
+        dropped = len(reported) - len(kept)
+        note = (f"{len(reported):,} results exceed the limit of {max_results:,} per SARIF run; "
+                f"kept the {max_results:,} most severe and left out {dropped:,}")
+        warnings.append(note)
+        run_properties["truncated"] = {"total": len(reported), "kept": len(kept), "dropped": dropped,
+                                       "reason": note}
+        reported = kept
+
+    seen: dict[str, int] = {}
+    results = [_result(r, index[r.rule.id], locator, controls_of(r.rule.id), seen) for r in reported]
+    stdin_results = sum(1 for r in results if not _has_file(r))
+    if stdin_results:
+        warnings.append(f"{stdin_results} SARIF results come from standard input and name no repository file; "
+                        "code scanning cannot place them (scan files, or render charts to files)")
+
+    notifications = [_error_notification(r, index[r.rule.id], locator)
+                     for r in report.results if r.status is Status.error]
+    notifications += [_issue_notification(i.path, i.line, i.message, locator) for i in report.issues]
+
+    run = Run(
+        tool=Tool(driver=ToolComponent(
+            name=TOOL_NAME, version=__version__, semantic_version=__version__,
+            information_uri=INFORMATION_URI, rules=[_descriptor(r, controls_of(r.id)) for r in rules])),
+        automation_details=RunAutomationDetails(id=f"{normalize_category(category)}/"),
+        original_uri_base_ids={SRCROOT: ArtifactLocation(uri=locator.repo_root.as_uri().rstrip("/") + "/")},
+        invocations=[Invocation(execution_successful=not notifications,
+                                tool_execution_notifications=notifications or None)],
+        results=results,
+        properties=run_properties,
+    )
+    return SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run]), warnings
+
+
+def normalize_category(category: str | None) -> str:
+    """A category safe for `automationDetails.id`: no surrounding slashes, never empty."""
+    value = (category or "").strip().strip("/")
+    return value or TOOL_NAME
+
+
+def default_category(paths: Sequence[str], *, root: Path) -> str:
+    """The category named after what was scanned: "compliance/k8s", "compliance/stdin".
+
+    Two scans of different paths in one workflow then get different categories,
+    which GitHub requires (one upload per tool and category).
+    """
+    names = []
+    for raw in paths:
+        if raw == "-":
+            names.append("stdin")
+            continue
+        path = Path(raw).absolute()
+        try:
+            shown = path.relative_to(root.absolute()).as_posix()
+        except ValueError:
+            shown = path.name
+        names.append(shown if shown not in ("", ".") else "root")
+    slug = "+".join(sorted(set(names))) or "root"
+    return f"{TOOL_NAME}/{re.sub(r'[^A-Za-z0-9._+/-]+', '-', slug)}"
+
+
+def _controls_lookup(controls: ControlsMap | None) -> Callable[[str], list[str]]:
+    if controls is not None:
+        return lambda rule_id: sorted(set(controls.get(rule_id, ())))
+    try:
+        from ..controls import controls_for  # type: ignore[attr-defined]
+    except ImportError:
+        return lambda rule_id: []
+
+    def lookup(rule_id: str) -> list[str]:
+        try:
+            return sorted({str(c) for c in controls_for(rule_id)})
+        except Exception:  # noqa: BLE001 - a catalog problem must not lose the SARIF
+            return []
+
+    return lookup
+
+
+def _most_severe(results: list[Result], limit: int) -> list[Result]:
+    ranked = sorted(range(len(results)), key=lambda i: (-results[i].rule.severity.rank,
+                                                        results[i].status is Status.waived, i))
+    keep = sorted(ranked[:limit])
+    return [results[i] for i in keep]
+
+
+def _counts(report: ScanReport) -> dict[str, int]:
+    counts = {s.value: 0 for s in Status}
+    for result in report.results:
+        counts[result.status.value] += 1
+    counts["input_errors"] = len(report.issues)
+    counts["skipped"] = len(report.skipped)
+    return counts
+
+
+def _descriptor(rule: Rule, controls: list[str]) -> ReportingDescriptor:
+    properties: dict[str, Any] = {"tags": _tags(rule, controls), "precision": PRECISION,
+                                  "severity": rule.severity.value}
+    if rule.severity in SECURITY_SEVERITY:
+        properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
+    else:
+        properties["problem.severity"] = "recommendation"
+    if controls:
+        properties["controls"] = controls
+    return ReportingDescriptor(
+        id=rule.id,
+        name=rule.name or rule.id,
+        short_description=MultiformatMessageString(text=_clip(rule.title or rule.id)),
+        full_description=MultiformatMessageString(text=_clip(rule.description or rule.title or rule.id)),
+        help=MultiformatMessageString(text=help_text(rule, controls), markdown=help_markdown(rule, controls)),
+        help_uri=rule.references[0] if rule.references else None,
+        default_configuration=ReportingConfiguration(level=LEVEL[rule.severity]),
+        properties=properties,
+    )
+
+
+def _tags(rule: Rule, controls: list[str]) -> list[str]:
+    tags = ["security", "compliance"]
+    if rule.applies_to.family:
+        tags.append(rule.applies_to.family)
+    frameworks = sorted({c.split(":", 1)[0] for c in controls if ":" in c})
+    for tag in [*frameworks, *controls]:
+        if len(tags) >= MAX_TAGS:
+            break
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def help_text(rule: Rule, controls: list[str]) -> str:
+    """Plain-text help: what, why, how to fix, controls, references."""
+    lines = [f"{rule.id} {rule.name}: {rule.title} (severity {rule.severity.value})", "",
+             f"Why it matters: {rule.description or rule.title}", "",
+             f"How to fix: {rule.remediation or 'see the references'}"]
+    if controls:
+        lines += ["", "Controls: " + ", ".join(controls)]
+    if rule.references:
+        lines += ["", "References:", *(f"- {ref}" for ref in rule.references)]
+    return "\n".join(lines)
+
+
+def help_markdown(rule: Rule, controls: list[str]) -> str:
+    """Markdown help, shown by GitHub instead of the text."""
+    lines = [f"**{rule.title}** (`{rule.id}` {rule.name}, severity **{rule.severity.value}**)", "",
+             "### Why it matters", "", rule.description or rule.title, "",
+             "### How to fix", "", rule.remediation or "See the references."]
+    types = ", ".join(f"`{t}`" for t in rule.applies_to.types)
+    if rule.applies_to.family or types:
+        lines += ["", f"Applies to: {rule.applies_to.family or 'any family'}" + (f" ({types})" if types else "")]
+    if controls:
+        lines += ["", "### Controls", "", *(f"- `{c}`" for c in controls)]
+    if rule.references:
+        lines += ["", "### References", "", *(f"- <{ref}>" for ref in rule.references)]
+    return "\n".join(lines)
+
+
+def _artifact(uri: str, relative: bool) -> ArtifactLocation:
+    return ArtifactLocation(uri=uri, uri_base_id=SRCROOT if relative else None)
+
+
+def _physical(uri: str, relative: bool, start: int, end: int) -> PhysicalLocation:
+    return PhysicalLocation(artifact_location=_artifact(uri, relative),
+                            region=Region(start_line=start, end_line=end))
+
+
+def _result(result: Result, rule_index: int, locator: Locator, controls: list[str],
+            seen: dict[str, int]) -> SarifResult:
+    place = locator.place(result)
+    resource = result.resource
+    location = Location(
+        physical_location=_physical(place.uri, place.relative, place.start_line, place.end_line),
+        logical_locations=[LogicalLocation(fully_qualified_name=resource.id, kind="resource")],
+    )
+    key = finding_key(result, place.uri)
+    # Two findings with the same identity (a rule reporting twice on one field)
+    # are told apart by their order, which line shifts do not change.
+    seen[key] = seen.get(key, 0) + 1
+    fingerprints = {FINGERPRINT_KEY: f"{key}:{seen[key]}"}
+    line_hash = locator.line_hash(place)
+    if line_hash:
+        fingerprints["primaryLocationLineHash"] = line_hash
+    properties: dict[str, Any] = {"resource": resource.id, "resourceType": resource.type,
+                                  "severity": result.rule.severity.value}
+    if result.path:
+        properties["path"] = format_path(result.path)
+    if resource.environment:
+        properties["environment"] = resource.environment
+    if controls:
+        properties["controls"] = controls
+    related = None
+    if place.rendered is not None:
+        uri, relative, start, end = place.rendered
+        related = [Location(id=1, physical_location=_physical(uri, relative, start, end),
+                            message=Message(text="rendered resource"))]
+    return SarifResult(
+        rule_id=result.rule.id,
+        rule_index=rule_index,
+        level=LEVEL[result.rule.severity],
+        message=Message(text=f"{resource.id}: {result.message or result.rule.title}"),
+        locations=[location],
+        related_locations=related,
+        partial_fingerprints=fingerprints,
+        suppressions=[_suppression(result.waiver)] if result.status is Status.waived else None,
+        properties=properties,
+    )
+
+
+def _suppression(waiver: dict[str, Any] | None) -> Suppression:
+    waiver = waiver or {}
+    reason = waiver.get("reason") or waiver.get("justification") or "waived"
+    extra = {k: waiver[k] for k in sorted(waiver) if k not in ("reason", "justification")
+             and isinstance(waiver[k], (str, int, float, bool))}
+    return Suppression(kind="external", status="accepted", justification=str(reason), properties=extra or None)
+
+
+def _has_file(result: SarifResult) -> bool:
+    location = result.locations[0].physical_location
+    return location.artifact_location.uri not in ("%3Cstdin%3E",)
+
+
+def _error_notification(result: Result, rule_index: int, locator: Locator) -> Notification:
+    place = locator.place(result)
+    return Notification(
+        level="error",
+        message=Message(text=f"rule {result.rule.id} could not be evaluated on {result.resource.id}: "
+                             f"{result.message}"),
+        associated_rule=ReportingDescriptorReference(id=result.rule.id, index=rule_index),
+        locations=[Location(physical_location=_physical(place.uri, place.relative, place.start_line,
+                                                        place.end_line))],
+    )
+
+
+def _issue_notification(path: str, line: int | None, message: str, locator: Locator) -> Notification:
+    uri, relative, _disk = locator.uri(path)
+    region = Region(start_line=line) if line else None
+    return Notification(
+        level="error",
+        message=Message(text=f"{path}{f':{line}' if line else ''} was not scanned: {message}"),
+        locations=[Location(physical_location=PhysicalLocation(artifact_location=_artifact(uri, relative),
+                                                               region=region))],
+    )
+
+
+__all__ = ["render", "build", "dumps", "to_dict", "default_category", "normalize_category", "Place"]
