@@ -38,16 +38,21 @@ metadata:
   namespace: {namespace}
   labels: {{app: {name}}}
 spec:
+  serviceAccountName: {name}
+  automountServiceAccountToken: false
   securityContext:
     runAsNonRoot: true
     seccompProfile: {{type: RuntimeDefault}}
   containers:
     - name: app
-      image: registry.example.com/app:1.2.3
+      image: registry.example.com/app:1.2.3@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
       securityContext:
         allowPrivilegeEscalation: false
         readOnlyRootFilesystem: true
         capabilities: {{drop: [ALL]}}
       resources:
-        limits: {{cpu: 100m, memory: 64Mi}}
+        limits: {{cpu: 100m, memory: 64Mi, ephemeral-storage: 1Gi}}
+        requests: {{cpu: 100m, memory: 64Mi, ephemeral-storage: 1Gi}}
+      livenessProbe: {{httpGet: {{path: /healthz, port: 8080}}}}
+      readinessProbe: {{httpGet: {{path: /ready, port: 8080}}}}
 """
