@@ -6,7 +6,6 @@ errored); 2 usage error, invalid policy, or an input file that could not be read
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -30,8 +29,15 @@ rules_app = typer.Typer(help="List and explain the rules a scan uses.", no_args_
 policy_app = typer.Typer(help="Develop and test Rego policies.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 app.add_typer(policy_app, name="policy")
+from .cli_controls import controls_app  # noqa: E402  (sub-app, registered beside the others)
 
-err = Console(stderr=True, highlight=False)
+app.add_typer(controls_app, name="controls")
+from .cli_waivers import init_command, waivers_app  # noqa: E402
+
+app.add_typer(waivers_app, name="waivers")
+app.command("init")(init_command)
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -65,12 +71,18 @@ def scan(
     paths: Annotated[list[str], typer.Argument(
         help="Files or directories to scan; - reads one document stream from standard input",
         show_default=False)],
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format",
-                                           rich_help_panel="Output")] = Format.table,
+    format: Annotated[list[str] | None, typer.Option(
+        "--format", "-f", metavar="FORMAT[=FILE]",
+        help=f"Output format: {', '.join(f.value for f in Format)} [default: table]; repeatable, "
+        "FORMAT=FILE writes that report to FILE", rich_help_panel="Output", show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file",
                                                 rich_help_panel="Output")] = None,
-    fail_on: Annotated[Severity, typer.Option("--fail-on", help="Lowest severity that fails the scan (exit 1)",
-                                              rich_help_panel="Output")] = Severity.low,
+    sarif_category: Annotated[str | None, typer.Option(
+        "--sarif-category", help="Code scanning category for SARIF (automationDetails.id) "
+        "[default: compliance/<scanned paths>]", rich_help_panel="Output", show_default=False)] = None,
+    fail_on: Annotated[Severity | None, typer.Option(
+        "--fail-on", help="Lowest severity that fails the scan (exit 1) [default: compliance.yaml fail_on, else low]",
+        rich_help_panel="Output", show_default=False)] = None,
     soft_fail: Annotated[bool, typer.Option("--soft-fail", help="Always exit 0, still reporting everything",
                                             rich_help_panel="Output")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every skipped file and document",
@@ -81,8 +93,9 @@ def scan(
     root: Annotated[Path | None, typer.Option(
         "--root", help="Directory that reported paths are relative to [default: current directory]",
         rich_help_panel="Input", show_default=False)] = None,
-    max_file_size: Annotated[int, typer.Option(
-        "--max-file-size", min=1, help="Refuse files larger than this many MiB", rich_help_panel="Input")] = 32,
+    max_file_size: Annotated[int | None, typer.Option(
+        "--max-file-size", min=1, help="Refuse files larger than this many MiB [default: 32]",
+        rich_help_panel="Input", show_default=False)] = None,
     follow_symlinks: Annotated[bool, typer.Option(
         "--follow-symlinks", help="Follow symlinks inside scanned directories", rich_help_panel="Input")] = False,
     policy: PolicyOpt = None,
@@ -90,6 +103,17 @@ def scan(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0,
                                       help="Worker processes; 0 means one per CPU",
                                       rich_help_panel="Input")] = 0,
+    config: Annotated[Path | None, typer.Option(
+        "--config", "-c", help="Settings file [default: compliance.yaml in the current or scanned directory]",
+        rich_help_panel="Policy", show_default=False)] = None,
+    show_waived: Annotated[bool, typer.Option(
+        "--show-waived", help="Also list waived findings (dimmed) in the table", rich_help_panel="Output")] = False,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", help="Fail only on findings not in this baseline file; report fixed ones",
+        rich_help_panel="Baseline", show_default=False)] = None,
+    create_baseline: Annotated[Path | None, typer.Option(
+        "--create-baseline", help="Record the current failures in this baseline file",
+        rich_help_panel="Baseline", show_default=False)] = None,
 ) -> None:
     """Scan files or directories and report failed checks.
 
@@ -102,58 +126,68 @@ def scan(
 
       compliance scan ./k8s --format json -o results.json
 
+      compliance scan ./k8s --format sarif=results.sarif --format table
+
       helm template my-chart | compliance scan - --env production
 
     Exit codes: 0 no failure at or above --fail-on; 1 failures (or a rule error);
     2 usage error, invalid policy, or a file that could not be read.
     """
-    from .scan import ScanOptions
     from .scan import scan as run_scan
     from .summary import failing, summarize
 
     if no_builtin and not policy:
         _fail(ComplianceError("--no-builtin leaves no rules: give at least one --policy DIR"))
-    options = ScanOptions(
-        paths=paths,
-        root=(root or Path.cwd()).absolute(),
-        environment=env,
-        policy_dirs=policy or [],
-        builtin=not no_builtin,
-        jobs=jobs,
-        max_file_size=max_file_size * 1024 * 1024,
-    )
+    from .reporters.outputs import parse_specs
+
+    try:
+        specs = parse_specs(format, output=output)
+    except ComplianceError as exc:
+        _fail(exc)
+        return
+    from .settings import scan_options
+
+    try:
+        options, settings = scan_options(
+            paths, config=config, root=root, environment=env, policy=policy or [], builtin=not no_builtin,
+            jobs=jobs, max_file_size_mib=max_file_size, follow_symlinks=follow_symlinks)
+    except ComplianceError as exc:
+        _fail(exc)
+        return
+    fail_on = fail_on or settings.fail_on or Severity.low
     try:
         report = _run_with_progress(run_scan, options)
+        if baseline:
+            from . import baseline as baseline_file
+
+            report.baseline_fixed = baseline_file.apply(report.results, baseline_file.read(baseline))
     except ComplianceError as exc:
         _fail(exc)
         return
 
-    if format is Format.json:
-        from .reporters import json_report
+    from .reporters.outputs import write_all
 
-        if output:
-            with open(output, "w", encoding="utf-8") as stream:
-                json_report.render(report, stream)
-        else:
-            json_report.render(report, sys.stdout)
-        summary = summarize(report)
-        if output:
-            err.print(f"wrote {output}: {summary.failed} failed, {summary.passed} passed, "
-                      f"{summary.input_errors} unreadable files")
-    else:
-        from .reporters import table
+    try:
+        messages = write_all(report, specs, root=options.root, verbose=verbose, category=sarif_category,
+                             paths=paths, show_waived=show_waived)
+    except ComplianceError as exc:
+        _fail(exc)
+        return
+    for message in messages:
+        err.print(message, markup=False)
+    summary = summarize(report)
 
-        if output:
-            with open(output, "w", encoding="utf-8") as stream:
-                summary = table.render(report, Console(file=stream, width=200, no_color=True), verbose=verbose)
-        else:
-            summary = table.render(report, Console(highlight=False), verbose=verbose)
+    if create_baseline:
+        from . import baseline as baseline_file
 
+        count = baseline_file.write(report.results, create_baseline)
+        err.print(f"wrote baseline {create_baseline}: {count} findings")
     if soft_fail:
         raise typer.Exit(code=0)
     if summary.input_errors:
         raise typer.Exit(code=2)
-    if failing(report.results, fail_on) or any(r.status is Status.error for r in report.results):
+    if failing([r for r in report.results if not r.in_baseline], fail_on) or any(
+            r.status is Status.error for r in report.results):
         raise typer.Exit(code=1)
 
 

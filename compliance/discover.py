@@ -18,10 +18,19 @@ MANIFEST_SUFFIXES = {".yaml", ".yml", ".json"}
 # Families this version can load; other recognised inputs are skipped with a reason
 # naming what they are, so nothing disappears silently.
 KUBERNETES = "kubernetes"
+# A .json file: Kubernetes JSON or Terraform plan JSON, told apart by content when loaded.
+JSON = "json"
+TERRAFORM_PLAN = "terraform-plan"  # a .tfplan file or a binary plan named explicitly
+TERRAFORM_DIR = "terraform-hcl"  # a directory of .tf files (one module), the target is the directory
+PLAN_SUFFIXES = {".tfplan"}
+ZIP_MAGIC = b"PK\x03\x04"  # binary Terraform plans are zip archives
 
 HELM_CHART = "Helm chart (not rendered yet: pipe `helm template` output to `compliance scan -`)"
 KUSTOMIZE = "Kustomize file (not rendered yet: pipe `kubectl kustomize` output to `compliance scan -`)"
 TERRAFORM_HCL = "Terraform source (not supported yet)"
+HELM = "helm-chart"  # a chart directory (Chart.yaml), rendered with `helm template`
+KUSTOMIZE_DIR = "kustomize"  # a kustomization directory, built with kustomize/kubectl
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +56,15 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def discover(paths: Iterable[str], *, root: Path, follow_symlinks: bool = False) -> Discovery:
+def discover(paths: Iterable[str], *, root: Path, follow_symlinks: bool = False,
+             include_bases: bool = False) -> Discovery:
     """Walk paths (files, directories, or "-" for stdin) into scan targets.
 
     Args:
         paths: what the user named on the command line.
         root: the directory output paths are relative to.
         follow_symlinks: follow symlinked files and directories inside the tree.
+        include_bases: also build Kustomize bases that overlays in the scan include.
 
     Raises:
         InputError: a named path does not exist.
@@ -73,6 +84,10 @@ def discover(paths: Iterable[str], *, root: Path, follow_symlinks: bool = False)
         else:
             # A file named explicitly is read whatever its extension: the user asked for it.
             _add_file(path, root, found, seen, explicit=True)
+    if any(t.kind == KUSTOMIZE_DIR for t in found.targets):
+        from .loaders.kustomize import settle  # lazy: only scans with Kustomize pay for it
+
+        settle(found, root=root, include_bases=include_bases)
     found.targets.sort(key=lambda t: t.display)
     found.skipped.sort(key=lambda s: (s.path, s.reason))
     return found
@@ -80,7 +95,7 @@ def discover(paths: Iterable[str], *, root: Path, follow_symlinks: bool = False)
 
 def _walk(top: Path, root: Path, follow: bool, found: Discovery, seen: set[Path]) -> None:
     if (top / "Chart.yaml").is_file():
-        found.skipped.append(Skipped(display_path(top, root), HELM_CHART))
+        found.targets.append(Target(top, display_path(top, root), HELM))
         return
     for dirpath, dirnames, filenames in os.walk(top, followlinks=follow):
         here = Path(dirpath)
@@ -92,7 +107,7 @@ def _walk(top: Path, root: Path, follow: bool, found: Discovery, seen: set[Path]
             elif sub.is_symlink() and not follow:
                 found.skipped.append(Skipped(display_path(sub, root), "symlinked directory not followed"))
             elif (sub / "Chart.yaml").is_file():
-                found.skipped.append(Skipped(display_path(sub, root), HELM_CHART))
+                found.targets.append(Target(sub, display_path(sub, root), HELM))
             else:
                 keep.append(name)
         dirnames[:] = keep
@@ -117,11 +132,35 @@ def _add_file(path: Path, root: Path, found: Discovery, seen: set[Path], *, expl
     suffix = path.suffix.lower()
     if not explicit and name.startswith("."):
         found.skipped.append(Skipped(shown, "hidden file"))
-    elif name in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
-        found.skipped.append(Skipped(shown, KUSTOMIZE))
+    elif name in KUSTOMIZATION_FILES:
+        # The directory is the target (kustomize builds directories); once, whichever file led here.
+        if path.parent.resolve() not in seen:
+            seen.add(path.parent.resolve())
+            found.targets.append(Target(path.parent, display_path(path.parent, root), KUSTOMIZE_DIR))
     elif suffix == ".tf":
-        found.skipped.append(Skipped(shown, TERRAFORM_HCL))
+        _add_tf_dir(path.parent, root, found, seen)
+    elif suffix == ".json":
+        found.targets.append(Target(path, shown, JSON))
+    elif suffix in PLAN_SUFFIXES or (explicit and suffix not in MANIFEST_SUFFIXES and _is_zip(path)):
+        found.targets.append(Target(path, shown, TERRAFORM_PLAN))
     elif suffix in MANIFEST_SUFFIXES or explicit:
         found.targets.append(Target(path, shown, KUBERNETES))
     else:
         found.skipped.append(Skipped(shown, "not a manifest (.yaml, .yml, .json)"))
+
+
+def _add_tf_dir(directory: Path, root: Path, found: Discovery, seen: set[Path]) -> None:
+    # Terraform reads every .tf file of a directory as one module: one target per directory.
+    real = directory.resolve()
+    if real in seen:
+        return
+    seen.add(real)
+    found.targets.append(Target(directory, display_path(directory, root), TERRAFORM_DIR))
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(4) == ZIP_MAGIC
+    except OSError:
+        return False

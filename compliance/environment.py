@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 ENVIRONMENTS = ("dev", "staging", "production")
@@ -36,3 +37,16 @@ def from_labels(labels: dict, annotations: dict) -> str | None:
             if isinstance(value, str):
                 return _TOKENS.get(value.lower(), value.lower())
     return None
+
+
+def from_globs(path: str, globs: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> str | None:
+    """The environment of the first configured glob matching path (compliance.yaml `environments`)."""
+    for pattern, environment in globs:
+        if fnmatch.fnmatchcase(path, pattern):
+            return environment
+    return None
+
+
+def for_path(path: str, *, forced: str | None = None, globs: tuple[tuple[str, str], ...] = ()) -> str | None:
+    """--env, else a configured glob, else path segments (labels are the caller's last resort)."""
+    return forced or from_globs(path, globs) or from_path(path)

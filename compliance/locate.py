@@ -21,10 +21,17 @@ class Locator:
 
     def _documents(self) -> list:
         if self._docs is None:
+            # Keep the documents before a syntax error: the loader scans those too,
+            # and their findings need lines as much as any other.
+            self._docs = []
+            loader = yaml.CSafeLoader(self._text)
             try:
-                self._docs = list(yaml.compose_all(self._text, Loader=yaml.CSafeLoader))
+                while loader.check_node():
+                    self._docs.append(loader.get_node())
             except yaml.YAMLError:
-                self._docs = []
+                pass
+            finally:
+                loader.dispose()
         return self._docs
 
     def span(self, document: int, path: Path) -> tuple[int, int] | None:

@@ -162,6 +162,7 @@ class Result:
     end_line: int = 0
     details: dict[str, Any] | None = None
     waiver: dict[str, Any] | None = None
+    in_baseline: bool = False  # a known failure (--baseline): reported, does not fail the run
 
     def sort_key(self) -> tuple:
         src = self.resource.source

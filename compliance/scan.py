@@ -7,6 +7,7 @@ resource is known.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import sys
@@ -15,17 +16,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from . import waivers
 from .discover import Target, discover
 from .engines import python as python_engine
 from .engines.rego import PolicySet, RegoEvaluator, load_policies
 from .errors import InputError
 from .inventory import Inventory
 from .loaders import LoadContext, Loaded
+from .loaders import helm as helm_loader
 from .loaders import kubernetes as k8s_loader
+from .loaders import kustomize as kustomize_loader
+from .loaders import terraform_hcl as tf_hcl_loader
+from .loaders import terraform_plan as tf_plan_loader
 from .loaders._text import DEFAULT_MAX_BYTES, LoadError, decode, read_limited, read_text
 from .model import InputIssue, Resource, Result, Rule, Skipped, Status, Violation
 from .resources import data_dir
 from .rules import builtin_rules
+from .waivers import Waiver
 
 # Below this many files a pool costs more to start than it saves.
 POOL_MIN_FILES = 48
@@ -46,6 +53,15 @@ class ScanOptions:
     follow_symlinks: bool = False
     stdin: IO[bytes] | None = None
     loader_options: dict = field(default_factory=dict)
+    environment_globs: tuple[tuple[str, str], ...] = ()
+    disabled_rules: dict[str, str] = field(default_factory=dict)  # id or name -> reason
+    waivers: list[dict] = field(default_factory=list)  # raw entries from compliance.yaml / waivers.yaml
+    max_waiver_days: int = 365
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def load_context(self) -> LoadContext:
+        return LoadContext(environment=self.environment, max_file_size=self.max_file_size,
+                           environment_globs=tuple(self.environment_globs), options=dict(self.loader_options))
 
 
 @dataclass(slots=True)
@@ -56,6 +72,11 @@ class ScanReport:
     skipped: list[Skipped]
     issues: list[InputIssue]
     files_scanned: int
+    warnings: list[str] = field(default_factory=list)
+    # The exceptions register: every configured and inline waiver with its status today.
+    waiver_register: list[dict] = field(default_factory=list)
+    disabled_rules: dict[str, str] = field(default_factory=dict)  # rule id -> reason
+    baseline_fixed: list[dict] | None = None  # with --baseline: known findings no longer present
 
 
 @dataclass(slots=True)
@@ -80,6 +101,10 @@ def load_rules(options: ScanOptions) -> tuple[PolicySet, list[Rule]]:
             labels.append(Path(directory).as_posix())
     policies = load_policies(dirs, labels=labels) if dirs else PolicySet([], [])
     python_rules = builtin_rules() if "python" in options.engines and options.builtin else []
+    if options.disabled_rules:
+        off = set(options.disabled_rules)
+        policies = PolicySet(policies.modules, [r for r in policies.rules if not {r.id, r.name} & off])
+        python_rules = [r for r in python_rules if not {r.id, r.name} & off]
     clash = {r.id for r in policies.rules} & {r.id for r in python_rules}
     if clash:
         raise InputError(f"rule ids defined by both Rego and Python rules: {', '.join(sorted(clash))}")
@@ -90,9 +115,20 @@ def load_rules(options: ScanOptions) -> tuple[PolicySet, list[Rule]]:
 # whose resources fail a cross-resource rule (those run after all files loaded).
 LOADERS: dict[str, Callable[[Target, LoadContext], Loaded]] = {
     "kubernetes": k8s_loader.load,
+    "json": tf_plan_loader.load_json,
+    "terraform-plan": tf_plan_loader.load,
+    "terraform-hcl": tf_hcl_loader.load,
+    "helm-chart": helm_loader.load,
+    "kustomize": kustomize_loader.load,
 }
 RELOCATORS: dict[str, Callable[[Target, LoadContext], Callable | None]] = {
     "kubernetes": lambda target, ctx: k8s_loader.locator(read_text(target.path, ctx.max_file_size)),
+    "json": tf_plan_loader.relocate_json,
+    "terraform-plan": tf_plan_loader.locator,
+    "terraform-hcl": tf_hcl_loader.locator,
+    # For these the target is the template or base/patch file a rendered resource points at.
+    "helm-chart": helm_loader.relocator,
+    "kustomize": kustomize_loader.relocator,
 }
 
 
@@ -101,8 +137,7 @@ class _Checker:
 
     def __init__(self, options: ScanOptions, policies: PolicySet, python_rules: list[Rule]):
         self.options = options
-        self.context = LoadContext(environment=options.environment, max_file_size=options.max_file_size,
-                                   options=dict(options.loader_options))
+        self.context = options.load_context()
         self.policies = policies
         self.rego_rules = [r for r in policies.rules if not r.needs_inventory]
         self.python_rules = [r for r in python_rules if not r.needs_inventory]
@@ -182,8 +217,10 @@ def scan(options: ScanOptions, *, progress: Callable[[int, int], None] | None = 
         PolicyError: a policy does not compile or has invalid metadata.
     """
     global _CHECKER
+    configured = waivers.from_config(options.waivers, today=options.today, max_days=options.max_waiver_days)
     policies, python_rules = load_rules(options)
-    found = discover(options.paths, root=options.root, follow_symlinks=options.follow_symlinks)
+    found = discover(options.paths, root=options.root, follow_symlinks=options.follow_symlinks,
+                     include_bases=bool(options.loader_options.get("include_bases")))
     checker = _Checker(options, policies, python_rules)
     if any(r.engine == "rego" for r in policies.rules):
         checker.rego()  # compile now: a broken policy is a usage error, before any file is read
@@ -247,7 +284,40 @@ def scan(options: ScanOptions, *, progress: Callable[[int, int], None] | None = 
     skipped.sort(key=lambda s: (s.path, s.line or 0, s.reason))
     issues.sort(key=lambda i: (i.path, i.line or 0, i.message))
     rules = sorted(rules_by_id.values(), key=lambda r: r.id)
-    return ScanReport(rules, resources, results, skipped, issues, files_scanned=len(outcomes))
+    report = ScanReport(rules, resources, results, skipped, issues, files_scanned=len(outcomes))
+    _apply_waivers(report, configured, options)
+    report.disabled_rules, unknown = _disabled(options)
+    report.warnings.extend(f"disabled_rules: no rule {name!r} exists" for name in unknown)
+    return report
+
+
+def _apply_waivers(report: ScanReport, configured: list[Waiver], options: ScanOptions) -> None:
+    """The waivers stage: configured plus inline waivers mark failures `waived`."""
+    active = list(configured)
+    for resource in report.resources:
+        found, problems = waivers.inline(resource, today=options.today, max_days=options.max_waiver_days)
+        active.extend(found)
+        report.warnings.extend(problems)
+    report.warnings.extend(waivers.apply(report.results, active, today=options.today))
+    report.waiver_register = sorted((w.as_dict(options.today) for w in active),
+                                    key=lambda w: (w["rule"], w["resource"], w["where"]))
+
+
+def _disabled(options: ScanOptions) -> tuple[dict[str, str], list[str]]:
+    """Disabled rules by id with their reasons, and names in the config that match no rule."""
+    if not options.disabled_rules:
+        return {}, []
+    everything = load_rules(ScanOptions(paths=[], policy_dirs=options.policy_dirs, builtin=options.builtin,
+                                        engines=options.engines))
+    rules = [*everything[0].rules, *everything[1]]
+    out, unknown = {}, []
+    for name, reason in options.disabled_rules.items():
+        match = next((r for r in rules if name in (r.id, r.name)), None)
+        if match is None:
+            unknown.append(name)
+        else:
+            out[match.id] = reason
+    return dict(sorted(out.items())), sorted(unknown)
 
 
 def _check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule], resources: list[Resource],
@@ -258,8 +328,7 @@ def _check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule
     if rego_rules:
         evaluator = RegoEvaluator(PolicySet(policies.modules, rego_rules), params=options.params,
                                   inventory=[r.body for r in resources])
-    context = LoadContext(environment=options.environment, max_file_size=options.max_file_size,
-                          options=dict(options.loader_options))
+    context = options.load_context()
     locators: dict[str, Callable | None] = {}
     out: list[Result] = []
     for resource in resources:
@@ -277,11 +346,19 @@ def _check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule
         for rule in applicable:
             rows = _rows(rule.id, 0, resource, found.get(rule.id, []), None)
             if any(row[2] is Status.failed for row in rows) and file not in locators:
-                locators[file] = _locator_for(targets.get(file), stdin_texts.get(file), context)
+                locators[file] = _locator_for(targets.get(file) or _origin_target(resource, options.root),
+                                              stdin_texts.get(file), context)
             for row in _rows(rule.id, 0, resource, found.get(rule.id, []), locators.get(file)):
                 _, _, status, message, path, line, end, details = row
                 out.append(Result(rule, resource, status, message, path, line, end, details))
     return out
+
+
+def _origin_target(resource: Resource, root: Path) -> Target | None:
+    """Rendered resources (Helm, Kustomize) point at a template or patch file, not at their target."""
+    origin = resource.source.origin
+    kind = {"helm": "helm-chart", "kustomize": "kustomize"}.get(origin.kind) if origin else None
+    return Target(root / resource.source.file, resource.source.file, kind) if kind else None
 
 
 def _locator_for(target: Target | None, text: str | None, context: LoadContext) -> Callable | None:

@@ -22,6 +22,8 @@ class LoadContext:
 
     environment: str | None = None  # forced by --env
     max_file_size: int = 32 * 1024 * 1024
+    # (path glob, environment) pairs from compliance.yaml, tried before path segments.
+    environment_globs: tuple[tuple[str, str], ...] = ()
     options: dict = field(default_factory=dict)  # loader-specific settings (helm values, ...)
 
 

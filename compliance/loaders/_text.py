@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
@@ -26,14 +28,23 @@ _BOMS = (
 )
 
 
+def _too_big(max_bytes: int) -> LoadError:
+    return LoadError(f"file is larger than the {format_size(max_bytes)} limit (raise it with --max-file-size)")
+
+
+def format_size(size: int) -> str:
+    """A byte count as a user reads it: "32 MiB", "1.5 MiB", "900 bytes"."""
+    mib = size / (1024 * 1024)
+    if mib >= 1:
+        return f"{mib:.0f} MiB" if size % (1024 * 1024) == 0 else f"{mib:.1f} MiB"
+    return f"{size / 1024:.1f} KiB" if size >= 1024 else f"{size} bytes"
+
+
 def read_limited(stream, max_bytes: int) -> bytes:
     """Read at most max_bytes, refusing (not truncating) anything larger."""
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise LoadError(
-            f"file is larger than the {max_bytes // (1024 * 1024)} MiB limit "
-            "(raise it with --max-file-size)"
-        )
+        raise _too_big(max_bytes)
     return data
 
 
@@ -53,7 +64,7 @@ def decode(data: bytes) -> str:
             return _strict(data, "utf-16-le")
         if even_zero > 0.9 * half and odd_zero == 0:
             return _strict(data, "utf-16-be")
-        raise LoadError("binary file (contains NUL bytes), not YAML or JSON")
+        raise LoadError("binary file (contains NUL bytes), not YAML or JSON", data[: data.index(0)].count(b"\n") + 1)
     return _strict(data, "utf-8")
 
 
@@ -66,10 +77,32 @@ def _strict(data: bytes, encoding: str) -> str:
 
 
 def read_text(path: Path, max_bytes: int) -> str:
-    """Read and decode a file, turning OS errors into LoadError."""
+    """Read and decode a file, turning OS errors into LoadError.
+
+    The size is checked before reading, so an oversized file costs no memory. A
+    FIFO, socket or device named like a manifest is refused, not read: reading a
+    FIFO would block the scan forever (the open is non-blocking for that reason).
+    """
     try:
-        with open(path, "rb") as stream:
-            data = read_limited(stream, max_bytes)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise LoadError(f"cannot read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as stream:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise LoadError(f"not a regular file ({_file_type(info.st_mode)}); not read")
+            if info.st_size > max_bytes:
+                raise _too_big(max_bytes)
+            data = read_limited(stream, max_bytes)
+        except OSError as exc:
+            raise LoadError(f"cannot read: {exc.strerror or exc}") from None
     return decode(data)
+
+
+def _file_type(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory")):
+        if test(mode):
+            return name
+    return "a special file"

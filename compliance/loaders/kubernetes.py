@@ -71,7 +71,7 @@ def _check_expansion(root) -> None:
         stack.append((node, True))
         for child in children:
             if id(child) in open_nodes:
-                raise LoadError("YAML alias refers to a node that contains it (a recursive structure); refused",
+                raise LoadError("YAML anchor is used inside its own value (a recursive structure); refused",
                                 child.start_mark.line + 1)
             if id(child) not in sizes:
                 stack.append((child, False))
@@ -98,15 +98,26 @@ def _parse_yaml(text: str) -> tuple[list, list[tuple[int, int]], LoadError | Non
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        return docs, loader.spans, LoadError(f"invalid YAML: {problem}", line)
+        return docs, loader.spans, LoadError(_yaml_problem(exc), line)
     except yaml.YAMLError as exc:
         return docs, loader.spans, LoadError(f"invalid YAML: {exc}")
     except RecursionError:
-        return docs, loader.spans, LoadError("YAML nested too deeply")
+        return docs, loader.spans, LoadError("YAML nested too deeply (the parser stops near 1,000 levels)")
     finally:
         loader.dispose()
     return docs, loader.spans, None
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or exc.context or "invalid YAML"
+    # The safe loader knows no application tags; PyYAML's wording ("could not
+    # determine a constructor") does not tell a user that this is deliberate.
+    if isinstance(exc, yaml.constructor.ConstructorError) and problem.startswith("could not determine a constructor"):
+        tag = problem.rsplit(" ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
+        return f"YAML tag {tag} is not allowed: only plain data is read, no object is constructed; refused"
+    if problem == "exceeded maximum nesting depth":  # libyaml's limit, 1,000 levels
+        return "YAML nested too deeply (the parser stops at 1,000 levels)"
+    return f"invalid YAML: {problem}"
 
 
 def _parse_json(text: str) -> tuple[list, list[tuple[int, int]], LoadError | None]:
@@ -115,7 +126,7 @@ def _parse_json(text: str) -> tuple[list, list[tuple[int, int]], LoadError | Non
     except json.JSONDecodeError as exc:
         return [], [], LoadError(f"invalid JSON: {exc.msg}", exc.lineno)
     except RecursionError:
-        return [], [], LoadError("JSON nested too deeply")
+        return [], [], LoadError("JSON nested too deeply (the parser stops near 1,000 levels)")
     return [doc], [(1, text.count("\n") + 1)], None
 
 
@@ -133,7 +144,8 @@ def load(target: Target, context: LoadContext) -> Loaded:
     except LoadError as exc:
         return Loaded(issues=[InputIssue(target.display, exc.message, exc.line)])
     is_json = PurePath(target.display).suffix.lower() == ".json"
-    return load_text(text, target.display, environment=context.environment, is_json=is_json)
+    return load_text(text, target.display, environment=context.environment, is_json=is_json,
+                     globs=context.environment_globs)
 
 
 def locator(text: str):
@@ -146,7 +158,8 @@ def locator(text: str):
     return locate
 
 
-def load_text(text: str, display: str, *, environment: str | None = None, is_json: bool = False) -> Loaded:
+def load_text(text: str, display: str, *, environment: str | None = None, is_json: bool = False,
+              globs: tuple[tuple[str, str], ...] = ()) -> Loaded:
     """Parse one file's text into Kubernetes resources.
 
     Args:
@@ -163,7 +176,11 @@ def load_text(text: str, display: str, *, environment: str | None = None, is_jso
     docs, spans, error = (_parse_json if is_json else _parse_yaml)(text)
     if error is not None:
         out.issues.append(InputIssue(display, error.message, error.line))
-    path_env = environment or env.from_path(display)
+    elif all(doc is None for doc in docs):
+        # Comments and `---` only: nothing to check, but it must be counted, not vanish.
+        out.skipped.append(Skipped(display, "no documents (only comments or --- separators)"))
+        return out
+    path_env = env.for_path(display, forced=environment, globs=globs)
     items_locator: Locator | None = None
     for index, doc in enumerate(docs):
         start, end = spans[index] if index < len(spans) else (1, 1)

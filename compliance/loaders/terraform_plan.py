@@ -34,7 +34,7 @@ from ..model import InputIssue, Origin, Path, Resource, Skipped, Source
 from . import LoadContext, Loaded, Span
 from . import kubernetes as k8s_loader
 from ._hcl_blocks import span_of
-from ._terraform_common import environment_of, references_of, strip_keys
+from ._terraform_common import environment_of, module_names, references_of
 from ._text import LoadError, decode, read_limited
 from ._tf_index import Finder, find_root_dir, parsed_file
 
@@ -50,8 +50,11 @@ def is_terraform_plan(doc: object) -> bool:
         "terraform_version" in doc or "planned_values" in doc or "resource_changes" in doc)
 
 
-def read_plan_text(path: FsPath, display: str, max_bytes: int) -> str:
-    """A plan file's text; a binary plan gets an error naming the command that converts it."""
+def read_plan_text(path: FsPath, display: str, max_bytes: int, *, expect_plan: bool = True) -> str:
+    """A plan file's text; a binary plan gets an error naming the command that converts it.
+
+    Binary plans are zip archives; with expect_plan any other binary file gets the same hint.
+    """
     try:
         with open(path, "rb") as stream:
             data = read_limited(stream, max_bytes)
@@ -62,7 +65,7 @@ def read_plan_text(path: FsPath, display: str, max_bytes: int) -> str:
     try:
         return decode(data)
     except LoadError as exc:
-        if exc.message.startswith("binary file"):
+        if expect_plan and exc.message.startswith("binary file"):
             raise LoadError(BINARY_PLAN.format(name=FsPath(display).name)) from None
         raise
 
@@ -71,10 +74,8 @@ def load_json(target: Target, context: LoadContext) -> Loaded:
     """A `.json` file: a Terraform plan when its content is one, else Kubernetes JSON."""
     assert target.path is not None
     try:
-        text = read_plan_text(target.path, target.display, context.max_file_size)
+        text = read_plan_text(target.path, target.display, context.max_file_size, expect_plan=False)
     except LoadError as exc:
-        if exc.message.startswith("binary Terraform plan") and not target.path.read_bytes()[:4] == ZIP_MAGIC:
-            exc = LoadError("binary file (contains NUL bytes), not YAML or JSON")
         return Loaded(issues=[InputIssue(target.display, exc.message, exc.line)])
     doc = _plan_doc(text)
     if doc is None:
@@ -140,7 +141,8 @@ def load_plan(doc: dict, text: str, target: Target, context: LoadContext) -> Loa
         if actions == ["delete"]:
             out.skipped.append(Skipped(display, f"{address}: deleted by the plan, not checked"))
             continue
-        module = strip_keys(address[: -len(_own(res)) - 1]) if address.count(".") > 1 else ()
+        prefix = _module_prefix(address, res)
+        module = module_names(prefix)
         config = configs.get((module, res["type"], res.get("name")), {})
         body = {
             "address": address,
@@ -150,10 +152,12 @@ def load_plan(doc: dict, text: str, target: Target, context: LoadContext) -> Loa
             "provider_name": res.get("provider_name", ""),
             "values": res.get("values") if isinstance(res.get("values"), dict) else {},
             "after_unknown": change.get("after_unknown") if isinstance(change.get("after_unknown"), dict) else {},
-            "references": references_of(config.get("expressions") or {}, _module_prefix(address, res)),
+            "references": references_of(config.get("expressions") or {}, prefix),
             "actions": actions,
         }
-        region = regions.get(config.get("provider_config_key") or "", regions.get(_provider_key(res)))
+        key = str(config.get("provider_config_key") or _provider_key(res))
+        # "kms:aws" (0.12) / "module.kms:aws": a module inheriting its caller's provider.
+        region = regions.get(key) or regions.get(key.rsplit(":", 1)[-1])
         if region:
             body["region"] = region
         plan_span = lines.span(0, pointer) or (1, 1)
@@ -167,6 +171,8 @@ def load_plan(doc: dict, text: str, target: Target, context: LoadContext) -> Loa
         actions = (change.get("change") or {}).get("actions") or []
         if actions == ["delete"] and address not in seen and change.get("mode", "managed") == "managed":
             out.skipped.append(Skipped(display, f"{address}: deleted by the plan, not checked"))
+    if not out.resources and not out.skipped:
+        out.skipped.append(Skipped(display, "Terraform plan with no resources"))
     if data_sources:
         out.skipped.append(Skipped(display, f"{data_sources} data source(s) read by the plan, not checked"))
     out.locate = locator(target, context, lines=lines)
@@ -182,7 +188,11 @@ def _own(res: dict) -> str:
 
 def _module_prefix(address: str, res: dict) -> str:
     own = _own(res)
-    return address[: -len(own) - 1] if address.endswith("." + own) else ""
+    if address.endswith("." + own):
+        return address[: -len(own) - 1]
+    # An index spelled differently from json.dumps: cut at the last "module.<name>..." part.
+    match = re.match(r"^(.*module\.[^.]+?)\.[^.\[]+\.[^.\[]+(\[.*\])?$", address)
+    return match.group(1) if match else ""
 
 
 def _provider_key(res: dict) -> str:
@@ -260,7 +270,9 @@ def scan_root_of(target: Target) -> FsPath | None:
         return None
     depth = len(FsPath(target.display).parts)
     path = target.path.absolute()
-    return path.parents[depth - 1] if depth and len(path.parents) >= depth else None
+    if depth == 0:  # the target is the scan root itself (".")
+        return path
+    return path.parents[depth - 1] if len(path.parents) >= depth else None
 
 
 def _display(path: FsPath, scan_root: FsPath | None) -> str:
@@ -311,3 +323,12 @@ def locator(target: Target, context: LoadContext, *, lines: Locator | None = Non
         return state["lines"].span(0, tuple(src.pointer) + tuple(path))
 
     return locate
+
+
+def relocate_json(target: Target, context: LoadContext):
+    """The locate function for a `.json` target: a plan's, or the Kubernetes one."""
+    assert target.path is not None
+    text = read_plan_text(target.path, target.display, context.max_file_size, expect_plan=False)
+    if _plan_doc(text) is not None:
+        return locator(target, context, lines=Locator(text))
+    return k8s_loader.locator(text)

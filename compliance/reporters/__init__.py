@@ -6,3 +6,6 @@ from enum import StrEnum
 class Format(StrEnum):
     table = "table"
     json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    markdown = "markdown"

@@ -2,20 +2,18 @@
 
 Reported paths are relative to the scan root; code scanning wants them relative
 to the repository root, with symlinks resolved, identical across runs. This
-module also computes the two fingerprints a finding carries: our own stable key
-(rule + file + resource + field path, no line, so moving a resource does not make
-it new) and GitHub's `primaryLocationLineHash`, computed exactly as
-github/codeql-action's `fingerprints.ts` does so `upload-sarif` agrees with it.
+module also computes GitHub's `primaryLocationLineHash` exactly as
+github/codeql-action's `fingerprints.ts` does, so `upload-sarif` agrees with it
+(our own line-free key is compliance.fingerprint, shared with baselines).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from ..model import Result, format_path
+from ..model import Result
 
 FINGERPRINT_KEY = "compliance/v1"
 
@@ -105,12 +103,6 @@ class Locator:
                 self._hashes[place.disk] = line_hashes(text)
         hashes = self._hashes[place.disk]
         return hashes.get(place.start_line) if hashes else None
-
-
-def finding_key(result: Result, uri: str) -> str:
-    """Our stable fingerprint: sha256 of rule, file, resource id and field path (no line)."""
-    parts = (result.rule.id, uri, result.resource.id, format_path(result.path))
-    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
 
 
 def line_hashes(text: str) -> dict[int, str]:

@@ -75,6 +75,8 @@ def result_dict(result: Result) -> dict:
         out["details"] = result.details
     if result.waiver:
         out["waiver"] = result.waiver
+    if result.in_baseline:
+        out["in_baseline"] = True
     return out
 
 
@@ -88,6 +90,11 @@ def render(report: ScanReport, stream: IO[str]) -> None:
         "results": [result_dict(r) for r in report.results],
         "skipped": [{"path": s.path, "reason": s.reason, "line": s.line} for s in report.skipped],
         "errors": [{"path": i.path, "line": i.line, "message": i.message} for i in report.issues],
+        "warnings": list(report.warnings),
+        "waivers": report.waiver_register,
+        "disabled_rules": report.disabled_rules,
     }
+    if report.baseline_fixed is not None:
+        document["baseline"] = {"fixed": report.baseline_fixed}
     json.dump(document, stream, indent=2, sort_keys=True, ensure_ascii=False)
     stream.write("\n")

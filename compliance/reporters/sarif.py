@@ -51,14 +51,14 @@ from sarif_om import (
 from sarif_om import Result as SarifResult
 
 from .. import __version__
+from ..fingerprint import fingerprint
 from ..model import Result, Rule, Severity, Status, format_path
 from ..scan import ScanReport
-from ._locations import FINGERPRINT_KEY, Locator, Place, finding_key
+from ._locations import FINGERPRINT_KEY, Locator
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 TOOL_NAME = "compliance"
-INFORMATION_URI = "https://pypi.org/project/compliance/"
 
 # GitHub keeps at most 25,000 results per run (and shows the 5,000 most severe)
 # and rejects files above 10 MB gzip-compressed.
@@ -87,6 +87,13 @@ LEVEL = {
 PRECISION = "high"
 
 ControlsMap = Mapping[str, Sequence[str]]
+
+
+@attr.s
+class _Suppression(Suppression):
+    """sarif-om follows SARIF 2.1.0-rtm.4, where `status` was still `state`; the final schema says status."""
+
+    status = attr.ib(default=None, metadata={"schema_property_name": "status"})
 
 
 def render(report: ScanReport, stream: IO[str], *, root: Path | None = None, repo_root: Path | None = None,
@@ -178,8 +185,13 @@ def build(report: ScanReport, *, root: Path | None = None, repo_root: Path | Non
         reported = kept
 
     seen: dict[str, int] = {}
-    results = [_result(r, index[r.rule.id], locator, controls_of(r.rule.id), seen) for r in reported]
-    stdin_results = sum(1 for r in results if not _has_file(r))
+    results = [_result(r, index[r.rule.id], locator, seen) for r in reported]
+    if report.baseline_fixed is not None:
+        # With --baseline, say which failures are known and which are new (SARIF baselineState).
+        for sarif_result, result in zip(results, reported, strict=True):
+            sarif_result.baseline_state = "unchanged" if result.in_baseline else "new"
+        run_properties["baselineFixed"] = len(report.baseline_fixed)
+    stdin_results = sum(1 for r in reported if locator.place(r).disk is None)
     if stdin_results:
         warnings.append(f"{stdin_results} SARIF results come from standard input and name no repository file; "
                         "code scanning cannot place them (scan files, or render charts to files)")
@@ -191,7 +203,7 @@ def build(report: ScanReport, *, root: Path | None = None, repo_root: Path | Non
     run = Run(
         tool=Tool(driver=ToolComponent(
             name=TOOL_NAME, version=__version__, semantic_version=__version__,
-            information_uri=INFORMATION_URI, rules=[_descriptor(r, controls_of(r.id)) for r in rules])),
+            rules=[_descriptor(r, controls_of(r.id)) for r in rules])),
         automation_details=RunAutomationDetails(id=f"{normalize_category(category)}/"),
         original_uri_base_ids={SRCROOT: ArtifactLocation(uri=locator.repo_root.as_uri().rstrip("/") + "/")},
         invocations=[Invocation(execution_successful=not notifications,
@@ -230,18 +242,19 @@ def default_category(paths: Sequence[str], *, root: Path) -> str:
 
 
 def _controls_lookup(controls: ControlsMap | None) -> Callable[[str], list[str]]:
+    """rule id -> control refs in the catalog's order (framework, then natural requirement order)."""
     if controls is not None:
-        return lambda rule_id: sorted(set(controls.get(rule_id, ())))
+        return lambda rule_id: list(dict.fromkeys(str(c) for c in controls.get(rule_id, ())))
     try:
-        from ..controls import controls_for  # type: ignore[attr-defined]
-    except ImportError:
+        from ..controls import controls_for
+    except ImportError:  # a build without the controls stage: rules carry no controls
         return lambda rule_id: []
+    cache: dict[str, list[str]] = {}
 
     def lookup(rule_id: str) -> list[str]:
-        try:
-            return sorted({str(c) for c in controls_for(rule_id)})
-        except Exception:  # noqa: BLE001 - a catalog problem must not lose the SARIF
-            return []
+        if rule_id not in cache:
+            cache[rule_id] = list(dict.fromkeys(controls_for(rule_id)))
+        return cache[rule_id]
 
     return lookup
 
@@ -337,17 +350,16 @@ def _physical(uri: str, relative: bool, start: int, end: int) -> PhysicalLocatio
                             region=Region(start_line=start, end_line=end))
 
 
-def _result(result: Result, rule_index: int, locator: Locator, controls: list[str],
-            seen: dict[str, int]) -> SarifResult:
+def _result(result: Result, rule_index: int, locator: Locator, seen: dict[str, int]) -> SarifResult:
     place = locator.place(result)
     resource = result.resource
     location = Location(
         physical_location=_physical(place.uri, place.relative, place.start_line, place.end_line),
         logical_locations=[LogicalLocation(fully_qualified_name=resource.id, kind="resource")],
     )
-    key = finding_key(result, place.uri)
-    # Two findings with the same identity (a rule reporting twice on one field)
-    # are told apart by their order, which line shifts do not change.
+    # The same key baselines use (compliance.fingerprint); two findings with the
+    # same identity are told apart by their order, which line shifts do not change.
+    key = fingerprint(result)
     seen[key] = seen.get(key, 0) + 1
     fingerprints = {FINGERPRINT_KEY: f"{key}:{seen[key]}"}
     line_hash = locator.line_hash(place)
@@ -359,8 +371,6 @@ def _result(result: Result, rule_index: int, locator: Locator, controls: list[st
         properties["path"] = format_path(result.path)
     if resource.environment:
         properties["environment"] = resource.environment
-    if controls:
-        properties["controls"] = controls
     related = None
     if place.rendered is not None:
         uri, relative, start, end = place.rendered
@@ -384,12 +394,7 @@ def _suppression(waiver: dict[str, Any] | None) -> Suppression:
     reason = waiver.get("reason") or waiver.get("justification") or "waived"
     extra = {k: waiver[k] for k in sorted(waiver) if k not in ("reason", "justification")
              and isinstance(waiver[k], (str, int, float, bool))}
-    return Suppression(kind="external", status="accepted", justification=str(reason), properties=extra or None)
-
-
-def _has_file(result: SarifResult) -> bool:
-    location = result.locations[0].physical_location
-    return location.artifact_location.uri not in ("%3Cstdin%3E",)
+    return _Suppression(kind="external", status="accepted", justification=str(reason), properties=extra or None)
 
 
 def _error_notification(result: Result, rule_index: int, locator: Locator) -> Notification:
@@ -415,4 +420,4 @@ def _issue_notification(path: str, line: int | None, message: str, locator: Loca
     )
 
 
-__all__ = ["render", "build", "dumps", "to_dict", "default_category", "normalize_category", "Place"]
+__all__ = ["render", "build", "dumps", "to_dict", "default_category", "normalize_category"]

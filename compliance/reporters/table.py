@@ -20,9 +20,10 @@ SEVERITY_STYLE = {
 }
 
 
-def render(report: ScanReport, console: Console, *, verbose: bool = False) -> Summary:
+def render(report: ScanReport, console: Console, *, verbose: bool = False, show_waived: bool = False) -> Summary:
     """Print findings, rule errors, input errors and the summary; return the summary."""
-    failed = [r for r in report.results if r.status is Status.failed]
+    shown = (Status.failed, Status.waived) if show_waived else (Status.failed,)
+    failed = [r for r in report.results if r.status in shown]
     for severity in Severity:
         group = [r for r in failed if r.rule.severity is severity]
         if not group:
@@ -37,6 +38,12 @@ def render(report: ScanReport, console: Console, *, verbose: bool = False) -> Su
             cell.append(f"{result.resource.source.file}:{result.line}", style="bold")
             cell.append(f"  {result.resource.id}", style="dim")
             cell.append(f"\n{result.message}")
+            if result.status is Status.waived and result.waiver:
+                cell.append(f"\nwaived until {result.waiver['expires']} ({result.waiver['owner'] or 'no owner'}): "
+                            f"{result.waiver['reason']}", style="italic")
+                cell.stylize("dim")
+            elif result.in_baseline:
+                cell.append("  (in baseline)", style="dim")
             table.add_row(result.rule.id, cell)
         console.print(table)
 
@@ -51,6 +58,19 @@ def render(report: ScanReport, console: Console, *, verbose: bool = False) -> Su
         for issue in report.issues:
             where = f"{issue.path}:{issue.line}" if issue.line else issue.path
             console.print(f"  {where}: {issue.message}", markup=False, highlight=False)
+
+    if report.warnings:
+        console.print(Text(f"Warnings ({len(report.warnings)})", style="bold yellow"))
+        for warning in report.warnings:
+            console.print(f"  {warning}", markup=False, highlight=False)
+    if report.disabled_rules:
+        console.print(Text(f"Disabled rules ({len(report.disabled_rules)})", style="bold"))
+        for rule_id, reason in report.disabled_rules.items():
+            console.print(f"  {rule_id}: {reason}", markup=False, highlight=False)
+    if report.baseline_fixed is not None:
+        known = sum(1 for r in report.results if r.in_baseline)
+        new = sum(1 for r in report.results if r.status is Status.failed and not r.in_baseline)
+        console.print(f"Baseline: {new} new, {known} known, {len(report.baseline_fixed)} fixed", highlight=False)
 
     summary = summarize(report)
     if verbose and report.skipped:
