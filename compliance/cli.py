@@ -111,9 +111,28 @@ def scan(
     baseline: Annotated[Path | None, typer.Option(
         "--baseline", help="Fail only on findings not in this baseline file; report fixed ones",
         rich_help_panel="Baseline", show_default=False)] = None,
+    allow_python_rules: Annotated[bool, typer.Option(
+        "--allow-python-rules", help="Load the python_rules files compliance.yaml names (this runs their code)",
+        rich_help_panel="Policy")] = False,
     create_baseline: Annotated[Path | None, typer.Option(
         "--create-baseline", help="Record the current failures in this baseline file",
         rich_help_panel="Baseline", show_default=False)] = None,
+    helm_values: Annotated[list[Path] | None, typer.Option(
+        "--helm-values", exists=True, dir_okay=False, help="Values file for every Helm chart scanned "
+        "(repeatable, later wins); replaces the values-<env>.yaml convention", rich_help_panel="Input",
+        show_default=False)] = None,
+    helm_set: Annotated[list[str] | None, typer.Option(
+        "--helm-set", metavar="KEY=VALUE", help="Set a Helm value, as helm --set (repeatable)",
+        rich_help_panel="Input", show_default=False)] = None,
+    helm_release: Annotated[str | None, typer.Option(
+        "--helm-release", help="Helm release name [default: the chart name]", rich_help_panel="Input",
+        show_default=False)] = None,
+    helm_namespace: Annotated[str | None, typer.Option(
+        "--helm-namespace", help="Helm release namespace [default: none, as decided at deploy time]",
+        rich_help_panel="Input", show_default=False)] = None,
+    include_bases: Annotated[bool, typer.Option(
+        "--include-bases", help="Also build Kustomize bases on their own, not only through the overlays "
+        "that include them", rich_help_panel="Input")] = False,
 ) -> None:
     """Scan files or directories and report failed checks.
 
@@ -127,6 +146,8 @@ def scan(
       compliance scan ./k8s --format json -o results.json
 
       compliance scan ./k8s --format sarif=results.sarif --format table
+
+      compliance scan helm/payment-service --helm-values prod.yaml --helm-namespace payments
 
       helm template my-chart | compliance scan - --env production
 
@@ -150,10 +171,18 @@ def scan(
     try:
         options, settings = scan_options(
             paths, config=config, root=root, environment=env, policy=policy or [], builtin=not no_builtin,
-            jobs=jobs, max_file_size_mib=max_file_size, follow_symlinks=follow_symlinks)
+            jobs=jobs, max_file_size_mib=max_file_size, follow_symlinks=follow_symlinks,
+            allow_python_rules=allow_python_rules)
     except ComplianceError as exc:
         _fail(exc)
         return
+    bad_set = [item for item in helm_set or [] if "=" not in item or item.startswith("=")]
+    if bad_set:
+        _fail(ComplianceError(f"--helm-set expects KEY=VALUE, got {bad_set[0]!r}"))
+    # Helm and Kustomize rendering (compliance/loaders/helm.py, kustomize.py).
+    options.loader_options.update(
+        helm_values=[str(v) for v in helm_values or []], helm_set=list(helm_set or []),
+        helm_release=helm_release, helm_namespace=helm_namespace, include_bases=include_bases)
     fail_on = fail_on or settings.fail_on or Severity.low
     try:
         report = _run_with_progress(run_scan, options)

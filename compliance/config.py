@@ -45,6 +45,10 @@ fail_on: low
 # Extra Rego policy directories (relative to this file).
 # policy_dirs: [policies]
 
+# Python rule files (relative to this file). They run code, so they are loaded only when the
+# scan is given --allow-python-rules.
+# python_rules: [rules/team_labels.py]
+
 # Approved exceptions. Each needs a reason, an owner, an approver, a ticket and an expiry date
 # at most max_waiver_days ahead. More can live in waivers.yaml beside this file.
 # max_waiver_days: 365
@@ -82,7 +86,7 @@ class Config:
     params: dict[str, dict] = field(default_factory=dict)
     disabled_rules: dict[str, str] = field(default_factory=dict)
     policy_dirs: list[Path] = field(default_factory=list)
-    python_rules: list[str] = field(default_factory=list)
+    python_rules: list[Path] = field(default_factory=list)  # files; imported only with --allow-python-rules
     waivers: list[dict] = field(default_factory=list)  # raw entries, each with "_where"
     max_waiver_days: int = 365
     max_file_size_mib: int | None = None
@@ -146,7 +150,7 @@ def load(path: Path | None) -> Config:
                              f"disabled_rules.{rule_id} needs a reason")
         cfg.disabled_rules[str(rule_id)] = reason.strip()
     cfg.policy_dirs = [base / str(p) for p in data.get("policy_dirs", [])]
-    cfg.python_rules = [str(m) for m in data.get("python_rules", [])]
+    cfg.python_rules = [base / str(m) for m in data.get("python_rules", [])]
     cfg.max_waiver_days = data.get("max_waiver_days", 365)
     cfg.max_file_size_mib = data.get("max_file_size_mib")
     for index, entry in enumerate(data.get("waivers", [])):

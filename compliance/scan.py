@@ -31,7 +31,7 @@ from .loaders import terraform_plan as tf_plan_loader
 from .loaders._text import DEFAULT_MAX_BYTES, LoadError, decode, read_limited, read_text
 from .model import InputIssue, Resource, Result, Rule, Skipped, Status, Violation
 from .resources import data_dir
-from .rules import builtin_rules
+from .rules import builtin_rules, user_rules
 from .waivers import Waiver
 
 # Below this many files a pool costs more to start than it saves.
@@ -57,6 +57,8 @@ class ScanOptions:
     disabled_rules: dict[str, str] = field(default_factory=dict)  # id or name -> reason
     waivers: list[dict] = field(default_factory=list)  # raw entries from compliance.yaml / waivers.yaml
     max_waiver_days: int = 365
+    python_rule_files: Sequence[Path] = ()  # only ever set with --allow-python-rules
+    notices: list[str] = field(default_factory=list)  # settings warnings, copied into the report
     today: dt.date = field(default_factory=dt.date.today)
 
     def load_context(self) -> LoadContext:
@@ -101,6 +103,8 @@ def load_rules(options: ScanOptions) -> tuple[PolicySet, list[Rule]]:
             labels.append(Path(directory).as_posix())
     policies = load_policies(dirs, labels=labels) if dirs else PolicySet([], [])
     python_rules = builtin_rules() if "python" in options.engines and options.builtin else []
+    if "python" in options.engines and options.python_rule_files:
+        python_rules = [*python_rules, *user_rules(list(options.python_rule_files))]
     if options.disabled_rules:
         off = set(options.disabled_rules)
         policies = PolicySet(policies.modules, [r for r in policies.rules if not {r.id, r.name} & off])
@@ -286,6 +290,7 @@ def scan(options: ScanOptions, *, progress: Callable[[int, int], None] | None = 
     rules = sorted(rules_by_id.values(), key=lambda r: r.id)
     report = ScanReport(rules, resources, results, skipped, issues, files_scanned=len(outcomes))
     _apply_waivers(report, configured, options)
+    report.warnings.extend(options.notices)
     report.disabled_rules, unknown = _disabled(options)
     report.warnings.extend(f"disabled_rules: no rule {name!r} exists" for name in unknown)
     return report

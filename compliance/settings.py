@@ -10,7 +10,8 @@ from .scan import ScanOptions
 
 def scan_options(paths: list[str], *, config: Path | None, root: Path | None, environment: str | None,
                  policy: list[Path], builtin: bool, jobs: int, max_file_size_mib: int | None,
-                 follow_symlinks: bool = False) -> tuple[ScanOptions, config_file.Config]:
+                 follow_symlinks: bool = False, allow_python_rules: bool = False,
+                 ) -> tuple[ScanOptions, config_file.Config]:
     """ScanOptions for a scan, and the settings file they were merged with.
 
     Raises:
@@ -31,5 +32,10 @@ def scan_options(paths: list[str], *, config: Path | None, root: Path | None, en
         disabled_rules=settings.disabled_rules,
         waivers=settings.waivers,
         max_waiver_days=settings.max_waiver_days,
+        python_rule_files=settings.python_rules if allow_python_rules else (),
     )
+    if settings.python_rules and not allow_python_rules:
+        options.notices.append(
+            f"{settings.path}: python_rules not loaded: they run code from the repository; "
+            "pass --allow-python-rules to load them")
     return options, settings

@@ -184,3 +184,31 @@ def test_init_and_waivers_list_csv(tmp_path, monkeypatch):
 def test_config_errors_are_input_errors():
     with pytest.raises(InputError, match="config file not found"):
         config_file.find([], config_file.Path("/nonexistent/compliance.yaml"))
+
+
+USER_RULE = '''
+from compliance.model import Violation
+from compliance.rules.registry import rule
+
+
+@rule(id="ORG-100", title="Team label missing", description="Every workload names its team.",
+      severity="low", remediation="Add metadata.labels.team.", applies_to={"family": "kubernetes"})
+def team_label_missing(resource, *, inventory, params):
+    if "team" not in resource.labels:
+        yield Violation(f"{resource.type} {resource.name!r} has no team label", ("metadata", "labels"))
+'''
+
+
+def test_python_rules_from_settings_load_only_when_allowed(tmp_path):
+    _tree(tmp_path, "python_rules: [rules/team.py]\n")
+    write(tmp_path, "rules/team.py", USER_RULE)
+    refused = json.loads(_scan(tmp_path).stdout)
+    assert "ORG-100" not in {r["id"] for r in refused["rules"]}
+    assert refused["warnings"] == [
+        f"{tmp_path.as_posix()}/compliance.yaml: python_rules not loaded: they run code from the repository; "
+        "pass --allow-python-rules to load them"]
+    allowed = json.loads(_scan(tmp_path, "--allow-python-rules").stdout)
+    found = [(r["rule_id"], r["resource"]["id"], r["line"], r["message"]) for r in allowed["results"]
+             if r["rule_id"] == "ORG-100" and r["status"] == "fail"]
+    assert found == [("ORG-100", "Pod/pay/app", 6, "Pod 'app' has no team label"),
+                     ("ORG-100", "NetworkPolicy/pay/deny", 3, "NetworkPolicy 'deny' has no team label")]

@@ -57,7 +57,11 @@ deny contains {"msg": msg, "path": array.concat(x.path, ["imagePullPolicy"])} if
 
 deny contains {"msg": msg, "path": array.concat(x.path, ["image"])} if {
 	some [x, image] in _mutable
-	not is_string(x.container.imagePullPolicy)
+	not _policy_set(x)
 	not _defaults_to_always(image)
 	msg := sprintf("%s pulls a mutable tag with imagePullPolicy not set, which defaults to IfNotPresent (image: %q)", [k8s.container_label(x), image])
 }
+
+# A helper, not `not is_string(...)` inline: OPA hoists the reference out of the
+# negation, so an absent field would make the whole rule undefined there.
+_policy_set(x) if is_string(x.container.imagePullPolicy)

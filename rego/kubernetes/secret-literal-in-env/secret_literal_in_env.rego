@@ -4,10 +4,11 @@
 #   An environment variable whose name says it holds a password, token or key is set to a
 #   literal value in the manifest, so the secret sits in Git, in every rendered chart and in
 #   the object anyone with read access to the workload can see. Decision: the name is split
-#   into words on "_", "-" and "." (case-insensitive); it is secret-looking when a word is
-#   password, passwd, pass, pwd is not (it is the shell's working directory), secret,
-#   token, credential(s), apikey, privatekey, or "key" right after api, access, private,
-#   secret, signing, encryption, master, auth or client; names whose last word marks a
+#   into words on "_", "-" and "." (case-insensitive); it is secret-looking when a word
+#   contains password, passwd or secret (PGPASSWORD), or is pass, token, credential(s),
+#   apikey, privatekey, or "key" right after api, access, private, secret, signing,
+#   encryption, master, auth or client (PWD is not: it is the shell's working
+#   directory, and PARTITION_KEY is not); names whose last word marks a
 #   reference or setting (FILE, PATH, DIR, URL, URI, ENDPOINT, HOST, PORT, NAME, REF, ID,
 #   TYPE, ENABLED, TTL, TIMEOUT, ...) are not. Empty values, true/false and pure $(VAR)
 #   references are not literals. A valueFrom.secretKeyRef is a Secret reference, never a literal (K8S-030
@@ -41,7 +42,11 @@ import rego.v1
 
 import data.compliance.lib.k8s
 
-_secret_words := {"password", "passwd", "pass", "secret", "token", "credential", "credentials", "apikey", "privatekey"}
+# Whole words that mark a secret.
+_secret_words := {"pass", "token", "credential", "credentials", "apikey", "privatekey", "accesstoken", "authtoken"}
+
+# Fragments that mark a secret even inside a word: PGPASSWORD, MYSQLSECRET.
+_secret_fragments := {"password", "passwd", "secret"}
 
 # "key" is secret only after one of these words: PARTITION_KEY is not, API_KEY is.
 _key_qualifiers := {"api", "access", "private", "secret", "signing", "encryption", "master", "auth", "client"}
@@ -61,19 +66,29 @@ _words(name) := [w | some w in regex.split(`[^a-z0-9]+`, lower(name)); w != ""]
 
 _secret_looking(name) if {
 	words := _words(name)
-	not words[count(words) - 1] in _reference_suffixes
+	not _reference(words)
 	some w in words
 	w in _secret_words
 }
 
 _secret_looking(name) if {
 	words := _words(name)
-	not words[count(words) - 1] in _reference_suffixes
+	not _reference(words)
+	some w in words
+	some f in _secret_fragments
+	contains(w, f)
+}
+
+_secret_looking(name) if {
+	words := _words(name)
+	not _reference(words)
 	some i, w in words
 	w == "key"
 	i > 0
 	words[i - 1] in _key_qualifiers
 }
+
+_reference(words) if words[count(words) - 1] in _reference_suffixes
 
 _literal(v) if {
 	is_string(v)

@@ -10,11 +10,11 @@ test_fail_literal_secrets if {
 		{"msg": `container "api" sets env STRIPE_API_KEY to a literal value`, "path": ["spec", "template", "spec", "containers", 0, "env", 1, "value"]},
 		{"msg": `container "api" sets env github-token to a literal value`, "path": ["spec", "template", "spec", "containers", 0, "env", 2, "value"]},
 		{"msg": `container "api" sets env AWS_SECRET_ACCESS_KEY to a literal value`, "path": ["spec", "template", "spec", "containers", 0, "env", 3, "value"]},
-		{"msg": `initContainer "migrate" sets env PGPASSWORD_X to a literal value`, "path": ["spec", "template", "spec", "initContainers", 0, "env", 0, "value"]},
+		{"msg": `initContainer "migrate" sets env PGPASSWORD to a literal value`, "path": ["spec", "template", "spec", "initContainers", 0, "env", 1, "value"]},
 		{"msg": `container "api" sets env jwt.signing.key to a literal value`, "path": ["spec", "template", "spec", "containers", 0, "env", 4, "value"]},
 		{"msg": `container "api" sets env OAUTH_CLIENT_SECRET to a literal value`, "path": ["spec", "template", "spec", "containers", 0, "env", 5, "value"]},
 	} with input as {"kind": "Deployment", "spec": {"template": {"spec": {
-		"initContainers": [{"name": "migrate", "env": [{"name": "PGPASSWORD_X", "value": "x"}, {"name": "PGPASSWORD", "value": "y"}]}],
+		"initContainers": [{"name": "migrate", "env": [{"name": "PGHOST", "value": "db"}, {"name": "PGPASSWORD", "value": "y"}]}],
 		"containers": [{"name": "api", "env": [
 			{"name": "DB_PASSWORD", "value": "hunter2"},
 			{"name": "STRIPE_API_KEY", "value": "sk_live_abc"},
