@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import HARDENED_POD, write
 from typer.testing import CliRunner
 
 from compliance.cli import app
@@ -30,7 +31,6 @@ from compliance.resources import data_dir
 from compliance.scan import ScanOptions, load_rules, scan
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO / "examples" / "payment-platform"
 runner = CliRunner()
 
 BUILTIN = ("gdpr", "hipaa-security-rule", "nist-800-53-r5", "pci-dss-4.0.1", "soc2-tsc-2017")
@@ -310,28 +310,35 @@ def test_unknown_rules_name_file_and_line(tmp_path):
 # ------------------------------------------------------------------ coverage
 
 
-def _example_results():
-    return scan(ScanOptions(paths=[str(EXAMPLE)], root=REPO, jobs=1)).results
+def _fixture_tree(root: Path) -> Path:
+    """Two pods: "web" hardened, "legacy" the same but with a writable root filesystem."""
+    write(root, "k8s/web.yaml", HARDENED_POD.format(name="web", namespace="shop"))
+    write(root, "k8s/legacy.yaml", HARDENED_POD.format(name="legacy", namespace="shop")
+          .replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"))
+    return root / "k8s"
 
 
-def test_coverage_on_the_example_platform_is_exact(tmp_path):
+FIXTURE_ROWS = [
+    ("AB-1", "pass", "direct", ("K8S-001", "K8S-002", "K8S-003", "K8S-004"), 2, 0, 0),
+    ("AB-2", "pass", "direct", ("K8S-005", "K8S-006"), 2, 0, 0),
+    ("AB-3", "fail", "direct", ("K8S-007",), 2, 1, 0),
+    # K8S-040 applies to production Deployments only: none here, so not tested (never "pass")
+    ("AB-4", "not tested", "", (), 0, 0, 0),
+    ("AB-5", "not tested", "", (), 0, 0, 0),
+    ("AB-6", "manual", "", (), 0, 0, 0),
+]
+
+
+def test_coverage_of_a_scan_is_exact(tmp_path):
     catalogs = load_catalogs([write_catalog(tmp_path, ACME)], builtin=False)
-    [acme] = coverage(_example_results(), catalogs, frameworks=["acme"])
+    target = _fixture_tree(tmp_path / "repo")
+    results = scan(ScanOptions(paths=[str(target)], root=tmp_path / "repo", jobs=1)).results
+    [acme] = coverage(results, catalogs, frameworks=["acme"])
     rows = [(r.requirement.id, r.status.value, r.fit, r.rules_evaluated, r.resources, r.failed, r.waived)
             for r in acme.requirements]
-    assert rows == [
-        ("AB-1", "pass", "direct", ("K8S-001", "K8S-002", "K8S-003", "K8S-004"), 5, 0, 0),
-        # argocd-repo-server's download-tools initContainer may run as root and escalate
-        ("AB-2", "fail", "direct", ("K8S-005", "K8S-006"), 5, 1, 0),
-        # argocd-repo-server and the production and staging otel-agent sidecars
-        ("AB-3", "fail", "direct", ("K8S-007",), 5, 3, 0),
-        # only the production Deployment is in K8S-040's scope
-        ("AB-4", "pass", "supporting", ("K8S-040",), 1, 0, 0),
-        ("AB-5", "not tested", "", (), 0, 0, 0),
-        ("AB-6", "manual", "", (), 0, 0, 0),
-    ]
-    assert acme.summary() == {"requirements": 6, "automated": 5, "pass": 2, "fail": 2, "waived": 0,
-                              "not_tested": 1, "manual": 1}
+    assert rows == FIXTURE_ROWS
+    assert acme.summary() == {"requirements": 6, "automated": 5, "pass": 2, "fail": 1, "waived": 0,
+                              "not_tested": 2, "manual": 1}
 
 
 def _result(rule_id: str, resource: str, status: Status) -> Result:
@@ -432,35 +439,44 @@ def test_cli_controls_show_unknown_names_exit_2():
 
 
 def test_cli_controls_coverage_custom_framework_json_csv_and_exit_1(tmp_path, monkeypatch):
-    monkeypatch.chdir(REPO)
+    _fixture_tree(tmp_path / "repo")
+    monkeypatch.chdir(tmp_path / "repo")
     acme = write_catalog(tmp_path, ACME)
-    result = runner.invoke(app, ["controls", "coverage", "examples/payment-platform", "--controls", str(acme),
+    result = runner.invoke(app, ["controls", "coverage", "k8s", "--controls", str(acme),
                                  "--framework", "acme", "--format", "json"])
-    assert result.exit_code == 1, result.output  # AB-2 and AB-3 fail
+    assert result.exit_code == 1, result.output  # AB-3 fails
     [framework] = json.loads(result.output)["frameworks"]
     assert framework["id"] == "acme-baseline"
     assert [(r["id"], r["status"], r["resources"], r["failed"]) for r in framework["requirements"]] == [
-        ("AB-1", "pass", 5, 0), ("AB-2", "fail", 5, 1), ("AB-3", "fail", 5, 3), ("AB-4", "pass", 1, 0),
-        ("AB-5", "not tested", 0, 0), ("AB-6", "manual", 0, 0)]
+        (row[0], row[1], row[4], row[5]) for row in FIXTURE_ROWS]
 
     out = tmp_path / "coverage.csv"
-    result = runner.invoke(app, ["controls", "coverage", "examples/payment-platform", "--controls", str(acme),
+    result = runner.invoke(app, ["controls", "coverage", "k8s", "--controls", str(acme),
                                  "--no-builtin-controls", "--format", "csv", "-o", str(out)])
     assert result.exit_code == 1
     lines = out.read_text().splitlines()
-    assert lines[0].startswith("framework,id,section,title,automated,status")
-    assert lines[2] == ("acme-baseline,AB-2,AB,Containers run as non-root without privilege escalation,true,fail,"
-                        "direct,K8S-005 K8S-006,K8S-005 K8S-006,5,4,1,0,0,")
+    assert lines[0] == ("framework,id,section,title,automated,status,fit,rules,rules_evaluated,resources,passed,"
+                        "failed,waived,errors,evidence")
+    assert lines[3] == ("acme-baseline,AB-3,AB,Root filesystems are read-only,true,fail,direct,K8S-007,K8S-007,"
+                        "2,1,1,0,0,")
+    assert len(lines) == 7
 
 
 def test_cli_controls_coverage_table_summary_and_passing_exit_0(tmp_path, monkeypatch):
-    monkeypatch.chdir(REPO)
-    only_passing = write_catalog(tmp_path, ACME.split("  - id: AB-2")[0])
-    result = runner.invoke(app, ["controls", "coverage", "examples/payment-platform", "--controls",
-                                 str(only_passing), "--no-builtin-controls"], env={"COLUMNS": "200"})
+    _fixture_tree(tmp_path / "repo")
+    monkeypatch.chdir(tmp_path / "repo")
+    only_passing = write_catalog(tmp_path, ACME.split("  - id: AB-3")[0])
+    result = runner.invoke(app, ["controls", "coverage", "k8s", "--controls", str(only_passing),
+                                 "--no-builtin-controls"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == (
-        "acme-baseline: 1 automated requirements: 1 pass, 0 fail, 0 waived, 0 not tested; 0 manual")
+    lines = result.output.splitlines()
+    assert lines[-1] == "acme-baseline: 2 automated requirements: 2 pass, 0 fail, 0 waived, 0 not tested; 0 manual"
+    assert [[cell.strip() for cell in line.split("│")[1:9]] for line in lines if line.startswith("│ AB-")] == [
+        ["AB-1", "pass", "direct", "2", "0", "0", "K8S-001 K8S-002 K8S-003 K8S-004",
+         "Workloads never share host namespaces or run privileged"],
+        ["AB-2", "pass", "direct", "2", "0", "0", "K8S-005 K8S-006",
+         "Containers run as non-root without privilege escalation"],
+    ]
 
 
 def test_cli_controls_bad_catalog_and_unknown_framework_exit_2(tmp_path):

@@ -3,9 +3,10 @@
 A chart directory (with Chart.yaml) is rendered once with its default values and
 once more for each per-environment values file found by convention
 (`values-production.yaml`, `values.production.yaml`), each render checked as that
-environment. `--helm-values`/`--helm-set` replace the convention: one render with
-exactly what the user gave. Findings point at the template named by the
-`# Source:` comment Helm writes above each document.
+environment. `--helm-values` replaces the convention: one render with exactly
+the files the user gave; `--helm-set` applies on top of every render. Findings
+point at the template named by the `# Source:` comment Helm writes above each
+document, at the line of the field's key when the template names it.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def load(target: Target, context: LoadContext) -> Loaded:
         for assignment in options.get("helm_set") or ():
             argv += ["--set", assignment]
         detail = f"chart {name}, {plan.label}" + (f", env {plan.environment}" if plan.environment else "")
+        if options.get("helm_set"):
+            # Keys only: a --helm-set value may be a secret, and this text is printed.
+            detail += ", set " + ", ".join(item.split("=", 1)[0] for item in options["helm_set"])
         try:
             done = _render.run(argv, cwd=chart_dir, max_output=context.max_file_size,
                                timeout=float(options.get("render_timeout") or _render.DEFAULT_TIMEOUT))
@@ -76,7 +80,7 @@ def load(target: Target, context: LoadContext) -> Loaded:
             out.issues.append(InputIssue(target.display, f"helm template failed ({detail}): {exc.message}"))
             continue
         if done.returncode != 0:
-            out.issues.append(_render_issue(done.stderr, target.display, name, detail))
+            out.issues.append(_render_issue(done.stderr, chart_dir, target.display, name, detail))
             continue
         _add_rendered(out, done.stdout, target, name, plan, detail, context, templates)
     return out
@@ -100,7 +104,7 @@ def _plans(chart_dir: FsPath, context: LoadContext) -> list[_Render]:
     options = context.options
     forced = context.environment
     user_values = [FsPath(v).absolute() for v in options.get("helm_values") or ()]
-    if user_values or options.get("helm_set"):
+    if user_values:
         label = "values " + ", ".join(["values.yaml", *(v.name for v in user_values)])
         environment = forced
         for value_file in user_values:
@@ -123,14 +127,17 @@ def _plans(chart_dir: FsPath, context: LoadContext) -> list[_Render]:
     return plans
 
 
-def _render_issue(stderr: str, chart_display: str, chart_name: str, detail: str) -> InputIssue:
+def _render_issue(stderr: str, chart_dir: FsPath, chart_display: str, chart_name: str,
+                  detail: str) -> InputIssue:
     """Turn helm's error into an issue at the template and line it names."""
     message = _render.first_error_line(stderr)
     if _MISSING_DEPS in message:
         missing = message.split(_MISSING_DEPS, 1)[1].strip(" :")
+        lines = _lines(chart_dir / CHART_FILE)
+        line = next((n for n, text in enumerate(lines, 1) if text.startswith("dependencies:")), None)
         return InputIssue(_join(chart_display, CHART_FILE),
                           f"chart dependencies not vendored in charts/: {missing}; run `helm dependency build` "
-                          f"where the chart repositories are reachable, then scan again ({detail})")
+                          f"where the chart repositories are reachable, then scan again ({detail})", line)
     where = re.search(rf"(?<![\w/]){re.escape(chart_name)}/(?P<file>[^\s:()]+):(?P<line>\d+)", message)
     if where:
         return InputIssue(_join(chart_display, where.group("file")), f"helm template failed ({detail}): {message}",

@@ -221,11 +221,13 @@ def load(target: Target, context: LoadContext) -> Loaded:
     if tree.remote:
         file, entry = tree.remote[0]
         out.issues.append(InputIssue(_show(file, root), f"remote Kustomize base {entry!r} refused: scans run "
-                                     "offline and fetch nothing; vendor it into the repository"))
+                                     "offline and fetch nothing; vendor it into the repository",
+                                     _line_of(file, entry)))
         return out
     if tree.helm_charts:
         out.issues.append(InputIssue(_show(tree.helm_charts[0], root), "helmCharts needs `--enable-helm`, which "
-                                     "runs helm from inside kustomize; not done: scan the chart directory instead"))
+                                     "runs helm from inside kustomize; not done: scan the chart directory instead",
+                                     _line_of(tree.helm_charts[0], "helmCharts:")))
         return out
     try:
         tool, argv_head = _builder(overlay)
@@ -258,6 +260,10 @@ def load(target: Target, context: LoadContext) -> Loaded:
                                   document=base + resource.source.document)
         out.resources.append(resource)
     return out
+
+
+def _line_of(file: FsPath, text: str) -> int | None:
+    return next((n for n, line in enumerate(_lines(file), 1) if text in line), None)
 
 
 def _scan_root(target: Target) -> FsPath | None:
