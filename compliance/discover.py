@@ -97,6 +97,7 @@ def _walk(top: Path, root: Path, follow: bool, found: Discovery, seen: set[Path]
     if (top / "Chart.yaml").is_file():
         found.targets.append(Target(top, display_path(top, root), HELM))
         return
+    walked = {top.resolve()}  # real directories entered, so followed symlinks cannot loop
     for dirpath, dirnames, filenames in os.walk(top, followlinks=follow):
         here = Path(dirpath)
         keep = []
@@ -106,6 +107,8 @@ def _walk(top: Path, root: Path, follow: bool, found: Discovery, seen: set[Path]
                 found.skipped.append(Skipped(display_path(sub, root), f"directory {name} is never scanned"))
             elif sub.is_symlink() and not follow:
                 found.skipped.append(Skipped(display_path(sub, root), "symlinked directory not followed"))
+            elif follow and _walked_before(sub, walked):
+                found.skipped.append(Skipped(display_path(sub, root), "symlinked directory already scanned (a loop)"))
             elif (sub / "Chart.yaml").is_file():
                 found.targets.append(Target(sub, display_path(sub, root), HELM))
             else:
@@ -113,6 +116,17 @@ def _walk(top: Path, root: Path, follow: bool, found: Discovery, seen: set[Path]
         dirnames[:] = keep
         for name in sorted(filenames):
             _add_file(here / name, root, found, seen, explicit=False)
+
+
+def _walked_before(directory: Path, walked: set[Path]) -> bool:
+    try:
+        real = directory.resolve()
+    except (OSError, RuntimeError):
+        return True  # a symlink loop the OS itself refuses to resolve
+    if real in walked:
+        return True
+    walked.add(real)
+    return False
 
 
 def _add_file(path: Path, root: Path, found: Discovery, seen: set[Path], *, explicit: bool) -> None:

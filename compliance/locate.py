@@ -14,10 +14,36 @@ from .model import Path
 class Locator:
     """Resolves (document index, field path) to (line, end_line) for one file's text."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, *, spans: list[tuple[int, int]] | None = None):
         self._text = text
         self._docs: list | None = None
         self._lines: list[str] | None = None
+        # Document line spans from the loader: with them only the document that has
+        # a finding is composed, not the whole file.
+        self._spans = spans
+        self._one: dict[int, tuple[object, int]] = {}
+
+    def _document(self, document: int, hint: tuple[int, int] | None = None) -> tuple[object, int] | None:
+        """The composed document and the line offset of its marks."""
+        span = hint
+        if span is None and self._spans is not None and document < len(self._spans):
+            span = self._spans[document]
+        if span is not None and span[0] > 0:
+            if document not in self._one:
+                start, end = span
+                if self._lines is None:
+                    self._lines = self._text.splitlines()
+                piece = "\n".join(self._lines[start - 1:end]) + "\n"
+                try:
+                    self._one[document] = (yaml.compose(piece, Loader=yaml.CSafeLoader), start - 1)
+                except yaml.YAMLError:
+                    self._one[document] = (None, 0)
+            node, offset = self._one[document]
+            return (node, offset) if node is not None else None
+        docs = self._documents()
+        if document >= len(docs) or docs[document] is None:
+            return None
+        return docs[document], 0
 
     def _documents(self) -> list:
         if self._docs is None:
@@ -34,12 +60,15 @@ class Locator:
                 loader.dispose()
         return self._docs
 
-    def span(self, document: int, path: Path) -> tuple[int, int] | None:
-        """The line span of the deepest node of `path` that exists, or None."""
-        docs = self._documents()
-        if document >= len(docs) or docs[document] is None:
+    def span(self, document: int, path: Path, *, hint: tuple[int, int] | None = None) -> tuple[int, int] | None:
+        """The line span of the deepest node of `path` that exists, or None.
+
+        hint is the document's own line span when known (a resource's source lines).
+        """
+        found = self._document(document, hint)
+        if found is None:
             return None
-        node = docs[document]
+        node, offset = found
         marker = node  # the node whose start line names the location
         for part in path:
             child = None
@@ -54,17 +83,18 @@ class Locator:
             if child is None:
                 break
             node = child
-        return marker.start_mark.line + 1, self._end_line(node)
+        return marker.start_mark.line + 1 + offset, self._end_line(node, offset)
 
-    def _end_line(self, node) -> int:
+    def _end_line(self, node, offset: int = 0) -> int:
         mark = node.end_mark
+        line = mark.line + offset
         if mark.line == node.start_mark.line:
-            return mark.line + 1
+            return line + 1
         # A block node's end mark is the start of the next token: column 0 of the
         # next line, or the indented "- " of the next sequence item.
-        if mark.column == 0 or self._blank_before(mark.line, mark.column):
-            return mark.line
-        return mark.line + 1
+        if mark.column == 0 or self._blank_before(line, mark.column):
+            return line
+        return line + 1
 
     def _blank_before(self, line: int, column: int) -> bool:
         if self._lines is None:

@@ -88,6 +88,7 @@ class _FileOutcome:
     results: list[tuple] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     issues: list[InputIssue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def load_rules(options: ScanOptions) -> tuple[PolicySet, list[Rule]]:
@@ -167,7 +168,7 @@ class _Checker:
                                                       is_json=is_json))
 
     def check_loaded(self, loaded: Loaded) -> _FileOutcome:
-        outcome = _FileOutcome(loaded.resources, [], loaded.skipped, loaded.issues)
+        outcome = _FileOutcome(loaded.resources, [], loaded.skipped, loaded.issues, loaded.warnings)
         for index, resource in enumerate(loaded.resources):
             for rule_id, found in self._evaluate(resource):
                 outcome.results.extend(_rows(rule_id, index, resource, found, loaded.locate))
@@ -270,10 +271,12 @@ def scan(options: ScanOptions, *, progress: Callable[[int, int], None] | None = 
     results: list[Result] = []
     skipped = list(found.skipped)
     issues: list[InputIssue] = []
+    input_warnings: list[str] = []
     for _target, outcome in outcomes:
         resources.extend(outcome.resources)
         skipped.extend(outcome.skipped)
         issues.extend(outcome.issues)
+        input_warnings.extend(outcome.warnings)
         for rule_id, index, status, message, path, line, end, details in outcome.results:
             results.append(Result(rules_by_id[rule_id], outcome.resources[index], status, message,
                                   path, line, end, details))
@@ -288,7 +291,8 @@ def scan(options: ScanOptions, *, progress: Callable[[int, int], None] | None = 
     skipped.sort(key=lambda s: (s.path, s.line or 0, s.reason))
     issues.sort(key=lambda i: (i.path, i.line or 0, i.message))
     rules = sorted(rules_by_id.values(), key=lambda r: r.id)
-    report = ScanReport(rules, resources, results, skipped, issues, files_scanned=len(outcomes))
+    report = ScanReport(rules, resources, results, skipped, issues, files_scanned=len(outcomes),
+                        warnings=input_warnings)
     _apply_waivers(report, configured, options)
     report.warnings.extend(options.notices)
     report.disabled_rules, unknown = _disabled(options)

@@ -20,7 +20,7 @@ from ..model import Resource, Rule, Violation
 from .rego_metadata import RegoModule, parse_module, rules_of
 
 # Regorus prints a Rust backtrace into every error message when this is 1.
-os.environ.setdefault("RUST_BACKTRACE", "0")
+os.environ["RUST_BACKTRACE"] = "0"
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -114,7 +114,8 @@ class RegoEvaluator:
                         expr += f" with data.compliance.params as {json.dumps(params, sort_keys=True)}"
                     parts.append(expr)
                     slots.append((rule, entry))
-            cached = ("; ".join(parts), slots)
+            # One expression per line: regorus refuses lines over 1,024 columns.
+            cached = ("\n".join(parts), slots)
             self._queries[key] = cached
         return cached
 

@@ -34,3 +34,5 @@ class Loaded:
     issues: list[InputIssue] = field(default_factory=list)
     # (resource, field path) -> (line, end line) in resource.source.file, or None.
     locate: Callable[[Resource, Path], Span | None] | None = None
+    # "file:line: message" about input that was still scanned (a duplicate key, say).
+    warnings: list[str] = field(default_factory=list)

@@ -20,12 +20,24 @@ MAX_EXPANDED_NODES = 1_000_000
 
 
 class _SpanLoader(yaml.CSafeLoader):
-    """CSafeLoader that records each document's line span and refuses alias bombs."""
+    """CSafeLoader that records document spans and duplicate keys, and refuses alias bombs."""
 
     def __init__(self, stream: str, *, guard: bool):
         super().__init__(stream)
         self.spans: list[tuple[int, int]] = []
+        self.duplicates: list[tuple[int, str]] = []  # (line, message)
         self._guard = guard
+
+    def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
+        # flatten_mapping (merge keys) deletes the `<<` pairs from this very list and
+        # then rebinds node.value, so afterwards `explicit` holds the written pairs only.
+        explicit = node.value
+        mapping = super().construct_mapping(node, deep=deep)
+        # Fewer keys than written pairs means a repeat; with merges a repeat can hide
+        # behind merged keys, so look then too (merges are rare, the check is cheap).
+        if len(mapping) < len(explicit) or (node.value is not explicit and len(explicit) > 1):
+            self.duplicates.extend(_duplicates(explicit))
+        return mapping
 
     def construct_document(self, node):  # noqa: D102 - PyYAML hook
         if node is None:
@@ -37,6 +49,22 @@ class _SpanLoader(yaml.CSafeLoader):
             if self._guard:
                 _check_expansion(node)
         return super().construct_document(node)
+
+
+def _duplicates(pairs: list) -> list[tuple[int, str]]:
+    """(line, message) for each key written again in one mapping; YAML keeps the last."""
+    last: dict[tuple[str, str], int] = {}
+    out = []
+    for key, _value in pairs:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        line = key.start_mark.line + 1
+        earlier = last.get((key.tag, key.value))
+        if earlier is not None:
+            out.append((line, f"duplicate key {key.value!r}: YAML keeps only this value, the one on line "
+                              f"{earlier} is ignored"))
+        last[(key.tag, key.value)] = line
+    return out
 
 
 def _check_expansion(root) -> None:
@@ -85,10 +113,18 @@ def _children(node) -> list:
     return []
 
 
-def _parse_yaml(text: str) -> tuple[list, list[tuple[int, int]], LoadError | None]:
-    """All documents that parse, their spans, and the error that stopped parsing if any."""
+def _parse_yaml(text: str, *, duplicates: list[tuple[int, str]] | None = None,
+                ) -> tuple[list, list[tuple[int, int]], LoadError | None]:
+    """All documents that parse, their spans, and the error that stopped parsing if any.
+
+    Args:
+        text: the file's text.
+        duplicates: receives (line, message) for every repeated mapping key.
+    """
     guard = "&" in text and "*" in text
     loader = _SpanLoader(text, guard=guard)
+    if duplicates is not None:
+        loader.duplicates = duplicates
     docs: list = []
     try:
         while loader.check_data():
@@ -153,7 +189,10 @@ def locator(text: str):
     lines = Locator(text)
 
     def locate(resource: Resource, path: Path) -> Span | None:
-        return lines.span(resource.source.document, tuple(resource.source.pointer) + tuple(path))
+        src = resource.source
+        # A whole document: compose just its lines. A List item: the whole file.
+        hint = None if src.pointer else (src.start_line, src.end_line)
+        return lines.span(src.document, tuple(src.pointer) + tuple(path), hint=hint)
 
     return locate
 
@@ -173,7 +212,11 @@ def load_text(text: str, display: str, *, environment: str | None = None, is_jso
     if not text.strip():
         out.skipped.append(Skipped(display, "empty file"))
         return out
-    docs, spans, error = (_parse_json if is_json else _parse_yaml)(text)
+    duplicates: list[tuple[int, str]] = []
+    docs, spans, error = _parse_json(text) if is_json else _parse_yaml(text, duplicates=duplicates)
+    # A repeated key is legal YAML that silently drops a value (a second `automated:`
+    # block, say): warn with the line, and scan the file as the cluster would read it.
+    out.warnings.extend(f"{display}:{line}: {message}" for line, message in duplicates)
     if error is not None:
         out.issues.append(InputIssue(display, error.message, error.line))
     elif all(doc is None for doc in docs):

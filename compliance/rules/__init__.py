@@ -22,6 +22,14 @@ USER_PACKAGE = "compliance_user_rules"
 BUILTIN_MODULES = (
     "compliance.rules.kubernetes.pdb_missing",
     "compliance.rules.kubernetes.network_policy_missing",
+    "compliance.rules.kubernetes.namespace_default_deny_missing",
+    "compliance.rules.kubernetes.istio_mtls_not_strict",
+    "compliance.rules.kubernetes.replicas_too_few",
+    "compliance.rules.kubernetes.pdb_disruption_all_or_none",
+    "compliance.rules.kubernetes.velero_backup_missing",
+    "compliance.rules.kubernetes.chaos_experiment_unwindowed",
+    "compliance.rules.kubernetes.readiness_probe_missing",
+    "compliance.rules.kubernetes.service_account_token_automounted",
 )
 
 

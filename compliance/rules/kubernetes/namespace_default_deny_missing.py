@@ -17,6 +17,7 @@ cardholder data environment to what is necessary.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ...inventory import Inventory
@@ -25,6 +26,8 @@ from ..registry import rule
 from ._platform import PlatformIndex, as_dict, as_list, index_of
 
 DIRECTIONS = ("ingress", "egress")
+# A namespace name is a DNS-1123 label.
+_NAMESPACE_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
 @rule(
@@ -39,7 +42,10 @@ DIRECTIONS = ("ingress", "egress")
     "'deny all egress except DNS' counts. Ingress and egress may come from different policies. A namespace "
     "is known from a Namespace object or an explicit metadata.namespace; manifests without a namespace are "
     "placed at deploy time and make no namespace known. One finding per namespace, on its Namespace object "
-    "or else on the first resource in it. Namespaces in exempt_namespaces (the control plane's) are skipped.",
+    "or else on the first resource in it. The same namespace name in several environments' overlays is "
+    "several clusters' namespaces: each environment is judged with the policies of that environment and "
+    "of shared bases (no environment). Namespaces in exempt_namespaces (the control plane's) and names "
+    "that are unrendered placeholders (${NAMESPACE}) are skipped.",
     severity="medium",
     remediation="""Add a default-deny policy to the namespace, then allow each needed flow explicitly.
 
@@ -66,12 +72,15 @@ def namespace_default_deny_missing(resource: Resource, *, inventory: Inventory,
     namespace = resource.name if resource.type == "Namespace" else resource.namespace
     if not namespace or namespace in (params.get("exempt_namespaces") or ()):
         return
+    if not _NAMESPACE_NAME.match(namespace):
+        return  # a template placeholder such as ${NAMESPACE}, not a namespace
     index = index_of(inventory)
     groups = index.memo(("default-deny-groups", namespace), lambda: _groups(index, namespace))
     for environment, representative, open_directions in groups:
         if representative is not resource or not open_directions:
             continue
-        where = f" in {environment}" if environment else ""
+        # Name the environment only when the namespace exists in several.
+        where = f" in {environment}" if environment and len(groups) > 1 else ""
         path = ("metadata", "name") if resource.type == "Namespace" else ("metadata", "namespace")
         yield Violation(
             f'namespace "{namespace}"{where} has no default-deny NetworkPolicy for {" or ".join(open_directions)} '

@@ -11,7 +11,9 @@
 #   Cluster-scoped kinds ignore the field and are skipped, as are the objects
 #   Kubernetes itself keeps in default (Service, Endpoints and EndpointSlice
 #   "kubernetes", ServiceAccount "default", ConfigMap "kube-root-ca.crt"), which appear
-#   in cluster exports.
+#   in cluster exports. Roles and RoleBindings in default are not reported: they grant
+#   access to that namespace (for example to let monitoring read it) rather than run
+#   anything there.
 # custom:
 #   id: K8S-058
 #   severity: low
@@ -44,6 +46,9 @@ _cluster_scoped := {
 	"PodSecurityPolicy", "ClusterIssuer", "ClusterSecretStore", "GatewayClass", "ClusterPolicy",
 }
 
+# Permission objects scoped to default grant access to it; they place nothing in it.
+_access_kinds := {"Role", "RoleBinding"}
+
 # Objects Kubernetes creates in the default namespace by itself.
 _system_objects := {
 	["Service", "kubernetes"], ["Endpoints", "kubernetes"], ["EndpointSlice", "kubernetes"],
@@ -53,6 +58,7 @@ _system_objects := {
 deny contains {"msg": msg, "path": ["metadata", "namespace"]} if {
 	input.metadata.namespace == "default"
 	not input.kind in _cluster_scoped
+	not input.kind in _access_kinds
 	not [input.kind, input.metadata.name] in _system_objects
 	msg := sprintf("%s %q is in the default namespace", [input.kind, object.get(input, ["metadata", "name"], "")])
 }

@@ -33,3 +33,7 @@ test_success_cluster_scoped_kind if {
 test_success_kubernetes_service if {
 	rule.deny == set() with input as {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "kubernetes", "namespace": "default"}}
 }
+
+test_success_role_binding_grants_access_to_default if {
+	rule.deny == set() with input as {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "prometheus-k8s", "namespace": "default"}}
+}

@@ -75,7 +75,7 @@ _pod_labels := l if {
 
 _name := object.get(input, ["metadata", "name"], "")
 
-deny contains {"msg": msg, "path": array.concat(k8s.pod_spec_path, ["topologySpreadConstraints"])} if {
+deny contains {"msg": msg, "path": array.concat(k8s.pod_spec_path, [_field])} if {
 	is_object(k8s.pod_spec)
 	some dim in _dimensions
 	count(dim.keys) > 0
@@ -85,6 +85,12 @@ deny contains {"msg": msg, "path": array.concat(k8s.pod_spec_path, ["topologySpr
 		[input.kind, _name, dim.what, concat(" or ", dim.keys)],
 	)
 }
+
+# Point at the scheduling field the workload already has, where the fix goes.
+_field := "affinity" if {
+	is_object(k8s.pod_spec.affinity)
+	not k8s.pod_spec.topologySpreadConstraints
+} else := "topologySpreadConstraints"
 
 _terms contains term if {
 	some term in k8s.pod_spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution

@@ -24,7 +24,7 @@ test_fail_no_spreading if {
 }
 
 test_fail_hostname_only if {
-	rule.deny == {{"msg": _zones_msg, "path": _path}} with input as _deployment({
+	rule.deny == {{"msg": _zones_msg, "path": ["spec", "template", "spec", "affinity"]}} with input as _deployment({
 		"containers": [{"name": "app"}],
 		"affinity": {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{"topologyKey": "kubernetes.io/hostname", "labelSelector": _own}]}},
 	})
