@@ -36,6 +36,9 @@ from .cli_waivers import init_command, waivers_app  # noqa: E402
 
 app.add_typer(waivers_app, name="waivers")
 app.command("init")(init_command)
+from .cli_evidence import evidence_app  # noqa: E402
+
+app.add_typer(evidence_app, name="evidence")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -73,13 +76,13 @@ def scan(
         show_default=False)],
     format: Annotated[list[str] | None, typer.Option(
         "--format", "-f", metavar="FORMAT[=FILE]",
-        help=f"Output format: {', '.join(f.value for f in Format)} [default: table]; repeatable, "
+        help=f"Output format: {', '.join(f.value for f in Format)} \\[default: table]; repeatable, "
         "FORMAT=FILE writes that report to FILE", rich_help_panel="Output", show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file",
                                                 rich_help_panel="Output")] = None,
     sarif_category: Annotated[str | None, typer.Option(
         "--sarif-category", help="Code scanning category for SARIF (automationDetails.id) "
-        "[default: compliance/<scanned paths>]", rich_help_panel="Output", show_default=False)] = None,
+        "\\[default: compliance/<scanned paths>]", rich_help_panel="Output", show_default=False)] = None,
     fail_on: Annotated[Severity | None, typer.Option(
         "--fail-on", help="Lowest severity that fails the scan (exit 1) [default: compliance.yaml fail_on, else low]",
         rich_help_panel="Output", show_default=False)] = None,
@@ -245,6 +248,8 @@ def rules_list(
 
     Example: compliance rules list --policy ./policies
     """
+    if format not in (Format.table, Format.json):
+        _fail(ComplianceError(f"rules list writes table or json, not {format.value}"))
     rules = _rules(policy, no_builtin)
     if format is Format.json:
         import json

@@ -180,6 +180,23 @@ def show(
         title = r.title + (" [partial]" if r.partial else "")
         table.add_row(r.id, title, rules)
     console.print(table)
+    if not framework.builtin:
+        _note_unknown_rules(framework)
+
+
+def _note_unknown_rules(framework) -> None:
+    """Say which mapped ids no built-in rule has: fine for Checkov or --policy ids, else a typo."""
+    from .controls import Catalogs
+    from .scan import ScanOptions, load_rules
+
+    try:
+        policies, python_rules = load_rules(ScanOptions(paths=[]))
+    except ComplianceError:
+        return  # the rule library itself is broken: `compliance rules list` reports that
+    known = {r.id for r in [*policies.rules, *python_rules]}
+    for problem in Catalogs((framework,)).unknown_rules(known):
+        _err.print(f"note: {problem} (a Checkov or --policy rule id counts only if the scan runs it)",
+                   markup=False, highlight=False, soft_wrap=True)
 
 
 @controls_app.command("coverage")

@@ -25,8 +25,6 @@ TERRAFORM_DIR = "terraform-hcl"  # a directory of .tf files (one module), the ta
 PLAN_SUFFIXES = {".tfplan"}
 ZIP_MAGIC = b"PK\x03\x04"  # binary Terraform plans are zip archives
 
-HELM_CHART = "Helm chart (not rendered yet: pipe `helm template` output to `compliance scan -`)"
-KUSTOMIZE = "Kustomize file (not rendered yet: pipe `kubectl kustomize` output to `compliance scan -`)"
 TERRAFORM_HCL = "Terraform source (not supported yet)"
 HELM = "helm-chart"  # a chart directory (Chart.yaml), rendered with `helm template`
 KUSTOMIZE_DIR = "kustomize"  # a kustomization directory, built with kustomize/kubectl

@@ -14,9 +14,10 @@ from .model import Path
 class Locator:
     """Resolves (document index, field path) to (line, end_line) for one file's text."""
 
-    def __init__(self, text: str, *, spans: list[tuple[int, int]] | None = None):
+    def __init__(self, text: str, *, spans: list[tuple[int, int]] | None = None, nodes: list | None = None):
         self._text = text
-        self._docs: list | None = None
+        # nodes: the documents as the loader composed them; then nothing is parsed here.
+        self._docs: list | None = nodes
         self._lines: list[str] | None = None
         # Document line spans from the loader: with them only the document that has
         # a finding is composed, not the whole file.
@@ -25,6 +26,9 @@ class Locator:
 
     def _document(self, document: int, hint: tuple[int, int] | None = None) -> tuple[object, int] | None:
         """The composed document and the line offset of its marks."""
+        if self._docs is not None:  # composed already (by the loader, or here for a whole file)
+            docs = self._docs
+            return (docs[document], 0) if document < len(docs) and docs[document] is not None else None
         span = hint
         if span is None and self._spans is not None and document < len(self._spans):
             span = self._spans[document]
@@ -73,7 +77,8 @@ class Locator:
         for part in path:
             child = None
             if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
+                # The last of repeated keys: it is the value YAML loaders keep.
+                for key, value in reversed(node.value):
                     if key.value == str(part):
                         marker, child = key, value
                         break

@@ -570,3 +570,90 @@ def test_bad_input_cli_all_at_once_exit_2_every_file_listed(tmp_path):
     assert "  empty.yaml: empty file" in out
     assert table_has(result.output, "K8S-001", "utf16.yaml:10"), result.output
     assert "Traceback" not in result.output
+
+
+# --- duplicate keys (issue 12) -----------------------------------------------------------------
+
+DUPLICATED = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: payments
+spec:
+  syncPolicy:
+    automated:
+      prune: false
+    syncOptions: [CreateNamespace=true]
+    automated:
+      prune: true
+      selfHeal: true
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, name: api}
+spec:
+  containers:
+    - name: app
+      image: nginx:1.25
+      securityContext:
+        privileged: false
+        privileged: true
+"""
+
+
+def test_bad_input_duplicate_keys_warn_with_key_and_line_and_scan_goes_on(tmp_path):
+    top = tree(tmp_path, {"dup.yaml": DUPLICATED})
+    report = run(top, str(top))
+    assert report.issues == []
+    assert report.warnings == [
+        "dup.yaml:10: duplicate key 'automated': YAML keeps only this value, the one on line 7 is ignored",
+        "dup.yaml:16: duplicate key 'name': YAML keeps only this value, the one on line 16 is ignored",
+        "dup.yaml:23: duplicate key 'privileged': YAML keeps only this value, the one on line 22 is ignored",
+    ]
+    # The file is scanned as the cluster reads it: the last value wins.
+    [app] = [r for r in report.resources if r.type == "Application"]
+    assert app.body["spec"]["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
+    assert k8s001(report, "dup.yaml") == [("K8S-001", "Pod/api", "dup.yaml:23", PRIVILEGED_FINDING)]
+    result = cli(str(top), "--root", str(top))
+    assert result.exit_code == 1  # findings; a warning alone never fails the scan
+    out = lines_of(result.output)
+    start = out.index("Warnings (3)")
+    assert out[start + 1] == (
+        "  dup.yaml:10: duplicate key 'automated': YAML keeps only this value, the one on line 7 is ignored")
+
+
+def test_bad_input_merge_keys_are_not_duplicates_but_repeats_beside_them_are(tmp_path):
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  labels: &l {app: a, tier: b}\n"
+            "  annotations:\n    <<: *l\n    app: override\n    note: x\n    note: y\n")
+    top = tree(tmp_path, {"merge.yaml": text})
+    report = run(top, str(top))
+    assert report.warnings == [
+        "merge.yaml:10: duplicate key 'note': YAML keeps only this value, the one on line 9 is ignored"]
+    [cm] = [r for r in report.resources if r.type == "ConfigMap"]
+    assert cm.body["metadata"]["annotations"] == {"app": "override", "tier": "b", "note": "y"}
+
+
+def test_bad_input_symlink_loops_terminate_with_follow_symlinks(tmp_path):
+    top = tree(tmp_path, {"app/pod.yaml": PRIVILEGED_POD})
+    # Two loops: os.walk(followlinks=True) alone would explore 2**40 paths.
+    (top / "app" / "loop").symlink_to(top / "app", target_is_directory=True)
+    (top / "app" / "up").symlink_to("..", target_is_directory=True)
+    report = run(top, str(top), follow_symlinks=True)
+    assert report.skipped == [
+        Skipped("app/loop", "symlinked directory already scanned (a loop)"),
+        Skipped("app/up", "symlinked directory already scanned (a loop)"),
+    ]
+    assert [r.source.file for r in report.resources] == ["app/pod.yaml", "good.yaml"]
+
+
+def test_bad_input_stdin_bomb_and_binary_refused(tmp_path):
+    runner = CliRunner()
+    bomb = runner.invoke(app, ["scan", "-", "--root", str(tmp_path)], input=billion_laughs(40),
+                         env={"COLUMNS": "250"})
+    assert bomb.exit_code == 2
+    assert ("  <stdin>:7: YAML aliases expand to more than 1,000,000 nodes (an alias bomb?); refused"
+            in lines_of(bomb.output))
+    binary = runner.invoke(app, ["scan", "-", "--root", str(tmp_path)], input=b"\x00\x01\x02" * 100,
+                           env={"COLUMNS": "250"})
+    assert binary.exit_code == 2
+    assert "  <stdin>:1: binary file (contains NUL bytes), not YAML or JSON" in lines_of(binary.output)

@@ -429,6 +429,17 @@ def test_cli_controls_show_framework_and_one_requirement():
     assert "1.2.7 " in table.output and "manual: signed review record" in table.output
 
 
+def test_cli_controls_show_custom_framework_notes_ids_no_rule_has(tmp_path):
+    acme = write_catalog(tmp_path, ACME)
+    result = runner.invoke(app, ["controls", "show", "acme:AB-5", "--controls", str(acme), "--format", "json"])
+    assert result.exit_code == 0
+    result = runner.invoke(app, ["controls", "show", "acme", "--controls", str(acme)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == (
+        f"note: {acme.as_posix()}:39: requirement AB-5: unknown rule id CKV_K8S_16 "
+        "(a Checkov or --policy rule id counts only if the scan runs it)")
+
+
 def test_cli_controls_show_unknown_names_exit_2():
     result = runner.invoke(app, ["controls", "show", "iso27001"])
     assert result.exit_code == 2

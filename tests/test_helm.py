@@ -254,3 +254,11 @@ def test_example_chart_production_only_rules_fire_only_for_production(helm_on_pa
               if r.status is Status.passed and r.rule.id in production_only}
     assert passed == set()  # the default render is not production: those rules do not apply to it
     assert report.issues == []
+
+
+def test_helm_release_name_cannot_smuggle_a_flag(helm_on_path):
+    report = _scan(str(CHARTS / "web"), helm_release="--post-renderer=/bin/true")
+    assert report.issues == [InputIssue(
+        "web", "--helm-release '--post-renderer=/bin/true' is not a valid name (lower-case letters, digits and "
+        "'-', at most 63, starting with a letter or digit)")]
+    assert report.resources == []

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_sarif import CONTROLS, FIXTURES, WAIVER, run_scan
 from typer.testing import CliRunner
 
 from compliance.cli import app
 from compliance.model import Status
 from compliance.reporters import junit, markdown
-from test_sarif import CONTROLS, FIXTURES, WAIVER, run_scan
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -37,36 +37,38 @@ def junit_text(root: Path, **kwargs) -> str:
 
 
 def test_junit_exact_document(repo: Path):
-    assert junit_text(repo) == """\
-<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="compliance" tests="4" failures="2" errors="0" skipped="0">
-  <testsuite name="TST-001 privileged" tests="2" failures="1" errors="0" skipped="0">
-    <properties>
-      <property name="severity" value="high" />
-      <property name="title" value="Privileged container" />
-    </properties>
-    <testcase name="Deployment/shop/web (k8s/deploy.yaml)" classname="TST-001" file="k8s/deploy.yaml" line="21">
-      <failure message="2 violations: container &quot;app&quot; runs privileged (securityContext.privileged: true); ..." \
-type="high">k8s/deploy.yaml:21 spec.template.spec.containers[0].securityContext.privileged: container "app" runs \
-privileged (securityContext.privileged: true)
-k8s/deploy.yaml:25 spec.template.spec.containers[1].securityContext.privileged: container "sidecar" runs privileged \
-(securityContext.privileged: true)</failure>
-    </testcase>
-    <testcase name="Pod/shop/ok (k8s/deploy.yaml)" classname="TST-001" file="k8s/deploy.yaml" line="27" />
-  </testsuite>
-  <testsuite name="TST-002 team-label" tests="2" failures="1" errors="0" skipped="0">
-    <properties>
-      <property name="severity" value="low" />
-      <property name="title" value="Team label missing" />
-    </properties>
-    <testcase name="Deployment/shop/web (k8s/deploy.yaml)" classname="TST-002" file="k8s/deploy.yaml" line="6">
-      <failure message="Deployment &quot;web&quot; has no team label" type="low">k8s/deploy.yaml:6 \
-metadata.labels.team: Deployment "web" has no team label</failure>
-    </testcase>
-    <testcase name="Pod/shop/ok (k8s/deploy.yaml)" classname="TST-002" file="k8s/deploy.yaml" line="27" />
-  </testsuite>
-</testsuites>
-"""
+    privileged = "runs privileged (securityContext.privileged: true)"
+    field = "spec.template.spec.containers[{}].securityContext.privileged"
+    web = 'testcase name="Deployment/shop/web (k8s/deploy.yaml)"'
+    ok = 'testcase name="Pod/shop/ok (k8s/deploy.yaml)"'
+    assert junit_text(repo).splitlines() == [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<testsuites name="compliance" tests="4" failures="2" errors="0" skipped="0">',
+        '  <testsuite name="TST-001 privileged" tests="2" failures="1" errors="0" skipped="0">',
+        "    <properties>",
+        '      <property name="severity" value="high" />',
+        '      <property name="title" value="Privileged container" />',
+        "    </properties>",
+        f'    <{web} classname="TST-001" file="k8s/deploy.yaml" line="21">',
+        f'      <failure message="2 violations: container &quot;app&quot; {privileged}; ..." type="high">'
+        f'k8s/deploy.yaml:21 {field.format(0)}: container "app" {privileged}',
+        f'k8s/deploy.yaml:25 {field.format(1)}: container "sidecar" {privileged}</failure>',
+        "    </testcase>",
+        f'    <{ok} classname="TST-001" file="k8s/deploy.yaml" line="27" />',
+        "  </testsuite>",
+        '  <testsuite name="TST-002 team-label" tests="2" failures="1" errors="0" skipped="0">',
+        "    <properties>",
+        '      <property name="severity" value="low" />',
+        '      <property name="title" value="Team label missing" />',
+        "    </properties>",
+        f'    <{web} classname="TST-002" file="k8s/deploy.yaml" line="6">',
+        '      <failure message="Deployment &quot;web&quot; has no team label" type="low">'
+        'k8s/deploy.yaml:6 metadata.labels.team: Deployment "web" has no team label</failure>',
+        "    </testcase>",
+        f'    <{ok} classname="TST-002" file="k8s/deploy.yaml" line="27" />',
+        "  </testsuite>",
+        "</testsuites>",
+    ]
 
 
 def test_junit_counts_waived_as_skipped_and_input_errors_as_errors(repo: Path):

@@ -374,3 +374,9 @@ def test_cli_rejects_bad_format_specs(repo: Path, monkeypatch, args: list[str], 
     result = CliRunner().invoke(app, ["scan", "k8s", *args])
     assert result.exit_code == 2
     assert " ".join(result.output.split()) == message
+
+
+def test_cli_rules_list_refuses_report_only_formats():
+    result = CliRunner().invoke(app, ["rules", "list", "--format", "sarif"])
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: rules list writes table or json, not sarif"

@@ -96,6 +96,14 @@ def build(options: BuildOptions) -> Built:
     """
     check_out(options.out, force=options.force, previous=options.previous)
     private_key = signing.load_private(options.sign_key) if options.sign_key else None
+    if options.previous is not None:
+        from .verify import verify
+
+        # Chaining to a tampered bundle would launder it: its files must still match its manifest.
+        prior = verify(options.previous, allow_unsigned=True)
+        failed = [c.message for c in prior.checks if not c.ok]
+        if failed:
+            raise InputError(f"--previous {options.previous} does not verify: {failed[0]}")
     previous_manifest, previous_raw = read_manifest(options.previous) if options.previous else (None, None)
     parent = options.out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -153,7 +161,8 @@ def _write(options: BuildOptions, stage: Path, private_key, previous_manifest: d
     from ..reporters import sarif
 
     buffer = io.StringIO()
-    warnings = sarif.render(final.report, buffer, root=final.root, category=f"compliance-evidence/{options.period.label}")
+    warnings = sarif.render(final.report, buffer, root=final.root,
+                            category=f"compliance-evidence/{options.period.label}")
     w.text("results/findings.sarif", buffer.getvalue())
 
     # controls/ and exceptions/
@@ -170,7 +179,9 @@ def _write(options: BuildOptions, stage: Path, private_key, previous_manifest: d
                                                      "requirements": manual}))
 
     rule_library = tooling.library_hash(rules)
-    bundle_id = f"{options.period.label}-{canonical_hash([rule_library, [r.record() for r in runs]])[:12]}"
+    # From what the bundle attests (rules, runs, results), never from the clock: rebuilding gives the same id.
+    basis = [options.period.label, rule_library, canonical_hash(config), [[r.id, r.input_sha256] for r in runs]]
+    bundle_id = f"{options.period.label}-{canonical_hash(basis)[:12]}"
     oscal_doc = oscal.document(bundle_id=bundle_id, period=options.period, generated_at=generated_at, run=final,
                                coverages=coverages, waivers=waivers, files=dict(w.files), tool=tool)
     w.text("oscal/assessment-results.json", dumps(oscal_doc))

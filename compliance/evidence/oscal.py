@@ -128,7 +128,8 @@ def document(*, bundle_id: str, period: Period, generated_at: str, run: Run, cov
             "uuid": risk_uuid,
             "title": f"Waiver of {row['rule']} for {row['resource']}",
             "description": _text(row.get("reason", ""), "no reason given"),
-            "statement": _text(f"Owner {row.get('owner') or 'unknown'}, approved by {row.get('approved_by') or 'unknown'}"
+            "statement": _text(f"Owner {row.get('owner') or 'unknown'}, "
+                               f"approved by {row.get('approved_by') or 'unknown'}"
                                f", ticket {row.get('ticket') or 'none'}, expires {row.get('expires')}; "
                                f"{len(row.get('covered_results', []))} result(s) waived"
                                + (f", {len(row['exposed_results'])} failing again after expiry" if expired else ""),

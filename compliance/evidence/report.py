@@ -32,26 +32,37 @@ def _md(value: object) -> str:
 
 
 def _table(headers: list[str], rows: list[list[object]], *, css: str = "", cls_col: int | None = None,
-           caption: str = "") -> str:
-    head = "".join(f"<th scope=\"col\">{_e(h)}</th>" for h in headers)
+           caption: str = "", cols: str = "") -> str:
+    """An HTML table; cols gives one letter per column: n number, k keep whole, w wrap anywhere, t text."""
+    kinds = {"n": "num", "k": "keep", "w": "wrap", "t": ""}
+    col_class = [kinds.get(c, "") for c in cols.ljust(len(headers), "t")]
+    head = "".join(f"<th scope=\"col\"{_cls(col_class[i])}>{_e(h)}</th>" for i, h in enumerate(headers))
     body = []
     for row in rows:
         cells = []
         for i, cell in enumerate(row):
-            klass = f" class=\"st st-{_e(str(cell).replace(' ', '-'))}\"" if i == cls_col else ""
-            cells.append(f"<td{klass}>{_e(cell)}</td>")
+            klass = col_class[i]
+            if i == cls_col:
+                klass = f"st st-{str(cell).replace(' ', '-')}"
+            cells.append(f"<td{_cls(klass)}>{_e(cell)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     if not rows:
         body.append(f"<tr><td colspan=\"{len(headers)}\" class=\"none\">none</td></tr>")
-    attrs = f" id=\"{css}\"" if css else ""
+    attrs = f" id=\"{_e(css)}\"" if css else ""
     cap = f"<caption>{_e(caption)}</caption>" if caption else ""
     return f"<table{attrs}>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _cls(klass: str) -> str:
+    return f" class=\"{_e(klass)}\"" if klass else ""
 
 
 def _md_table(headers: list[str], rows: list[list[object]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) if rows else "\n".join(lines[:2] + ["| " + " | ".join(["none"] + ["-"] * (len(headers) - 1)) + " |"])
+    if not rows:
+        lines.append("| " + " | ".join(["none"] + ["-"] * (len(headers) - 1)) + " |")
+    return "\n".join(lines)
 
 
 def context(*, manifest: dict, run, coverages: list[FrameworkCoverage], waivers: list[dict], changes: dict,
@@ -88,6 +99,8 @@ def _change_rows(changes: dict) -> list[list[str]]:
         return []
     rows = [["rule added", rid, ""] for rid in changes["rules_added"]]
     rows += [["rule removed", rid, ""] for rid in changes["rules_removed"]]
+    rows += [["rule disabled", d["id"], d["reason"] or ""] for d in changes["rules_disabled"]]
+    rows += [["rule enabled", rid, ""] for rid in changes["rules_enabled"]]
     rows += [["rule changed", c["id"], ", ".join(c["fields"])] for c in changes["rules_changed"]]
     rows += [["config changed", c["key"], ""] for c in changes["config_changed"]]
     return rows
@@ -97,7 +110,7 @@ FRAMEWORK_HEADERS = ["Requirement", "Title", "Status", "Fit", "Rules evaluated",
 SUMMARY_HEADERS = ["Framework", "Name", "Requirements", "Pass", "Fail", "Waived", "Not tested", "Manual"]
 FAILURE_HEADERS = ["Rule", "Severity", "Status", "Resource", "Location", "Message"]
 WAIVER_HEADERS = ["Rule", "Resource", "Owner", "Approved by", "Ticket", "Expires", "Status", "Results", "Reason"]
-CHANGE_HEADERS = ["Change", "Item", "Fields"]
+CHANGE_HEADERS = ["Change", "Item", "Detail"]
 MANUAL_HEADERS = ["Framework", "Requirement", "Title", "Evidence expected"]
 
 
@@ -128,13 +141,14 @@ def render_html(ctx: dict) -> str:
         sections.append(
             f"<section class=\"framework\"><h3 id=\"fw-{_e(fc.framework.id)}\">{_e(fc.framework.name)} "
             f"{_e(fc.framework.version)} <small>({_e(fc.framework.id)})</small></h3>"
-            + _table(FRAMEWORK_HEADERS, rows, cls_col=2, css=f"coverage-{fc.framework.id}") + "</section>")
+            + _table(FRAMEWORK_HEADERS, rows, cls_col=2, css=f"coverage-{fc.framework.id}", cols="ktkktnnn")
+            + "</section>")
     slots.update(
         summary_table=_table(SUMMARY_HEADERS, ctx["summary_rows"], css="coverage-summary",
-                             caption="Requirements per coverage status"),
+                             caption="Requirements per coverage status", cols="ktnnnnnn"),
         framework_sections="\n".join(sections),
-        failure_table=_table(FAILURE_HEADERS, ctx["failure_rows"], css="failures", cls_col=2),
-        waiver_table=_table(WAIVER_HEADERS, ctx["waiver_rows"], css="waivers", cls_col=6),
+        failure_table=_table(FAILURE_HEADERS, ctx["failure_rows"], css="failures", cls_col=2, cols="kkkwwt"),
+        waiver_table=_table(WAIVER_HEADERS, ctx["waiver_rows"], css="waivers", cls_col=6, cols="kwtttkkn"),
         change_table=_table(CHANGE_HEADERS, ctx["change_rows"], css="changes"),
         manual_table=_table(MANUAL_HEADERS, ctx["manual_rows"], css="manual"),
     )

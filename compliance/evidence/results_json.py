@@ -52,10 +52,15 @@ def load_report(path: Path) -> tuple[ScanReport, dict]:
 
 def _report(document: dict) -> ScanReport:
     rules = {r["id"]: _rule(r) for r in document.get("rules", [])}
-    resources = [_resource(r) for r in document.get("resources", [])]
     by_key: dict[tuple[str, str], list[Resource]] = {}
-    for resource in resources:
-        by_key.setdefault((resource.source.file, resource.id), []).append(resource)
+    resources = []
+    for data in document.get("resources", []):
+        # The report has no document index: number the resources sharing file and id (a Kustomize base
+        # built through several overlays) so each keeps its own identity, as in the scan.
+        group = by_key.setdefault((data["file"], data["id"]), [])
+        resource = _resource(data, document=len(group))
+        group.append(resource)
+        resources.append(resource)
     results = []
     for row in document.get("results", []):
         rule = rules.get(row["rule_id"])
@@ -92,9 +97,9 @@ def _rule(data: dict) -> Rule:
     )
 
 
-def _resource(data: dict) -> Resource:
+def _resource(data: dict, *, document: int) -> Resource:
     origin = data.get("origin")
-    source = Source(data["file"], int(data.get("start_line") or 0), int(data.get("end_line") or 0),
+    source = Source(data["file"], int(data.get("start_line") or 0), int(data.get("end_line") or 0), document,
                     origin=Origin(origin["kind"], origin.get("file"), origin.get("line"), origin.get("detail"))
                     if origin else None)
     family = data.get("family") or ("terraform" if data.get("address") else "kubernetes")
@@ -108,5 +113,8 @@ def _match(by_key: dict[tuple[str, str], list[Resource]], row: dict) -> Resource
     if not found:
         raise ValueError(f"result for {row['resource']['id']} in {row['file']} names no listed resource")
     line = int(row.get("line") or 0)
-    # Two documents of one file may declare the same object: take the one whose lines hold the result.
-    return next((r for r in found if r.source.start_line <= line <= r.source.end_line), found[0])
+    environment = (row.get("resource") or {}).get("environment")
+    # One file may give the same object several times (documents, overlays): the environment and
+    # the line span tell them apart.
+    same_env = [r for r in found if r.environment == environment] or found
+    return next((r for r in same_env if r.source.start_line <= line <= r.source.end_line), same_env[0])

@@ -94,8 +94,10 @@ def changes(previous_rules: list[dict] | None, rules: list[dict], previous_confi
                 "note": "no previous bundle given (--previous): nothing to compare"}
     old = {r["id"]: r for r in previous_rules}
     new = {r["id"]: r for r in rules}
+    enabled_before = {i for i, r in old.items() if r.get("enabled", True)}
+    enabled_now = {i for i, r in new.items() if r.get("enabled", True)}
     changed = []
-    for rule_id in sorted(set(old) & set(new)):
+    for rule_id in sorted(enabled_before & enabled_now):
         fields = sorted(k for k in set(old[rule_id]) | set(new[rule_id]) if old[rule_id].get(k) != new[rule_id].get(k))
         if fields:
             changed.append({"id": rule_id, "fields": fields,
@@ -110,6 +112,9 @@ def changes(previous_rules: list[dict] | None, rules: list[dict], previous_confi
         "previous": True,
         "rules_added": sorted(set(new) - set(old)),
         "rules_removed": sorted(set(old) - set(new)),
+        "rules_disabled": [{"id": i, "reason": new[i].get("disabled_reason")}
+                           for i in sorted((enabled_before - enabled_now) & set(new))],
+        "rules_enabled": sorted((enabled_now - enabled_before) & set(old)),
         "rules_changed": changed,
         "config_changed": config_changes,
     }

@@ -33,6 +33,7 @@ _MISSING_DEPS = "missing in charts/ directory"
 # Rendered as the release namespace when none is given, then removed again: the objects
 # then have no namespace (decided at deploy time), rather than helm's stand-in "default".
 UNSET_NAMESPACE = "compliance-release-namespace-unset"
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +63,16 @@ def load(target: Target, context: LoadContext) -> Loaded:
     options = context.options
     release = options.get("helm_release") or name
     namespace = options.get("helm_namespace") or UNSET_NAMESPACE
+    for option, value in (("--helm-release", release), ("--helm-namespace", namespace)):
+        if not _DNS_LABEL.match(value):
+            out.issues.append(InputIssue(target.display, f"{option} {value!r} is not a valid name (lower-case "
+                                         "letters, digits and '-', at most 63, starting with a letter or digit)"))
+            return out
     for plan in _plans(chart_dir, context):
-        argv = [str(helm), "template", release, str(chart_dir)]
-        argv += ["--namespace", namespace]
-        for values in plan.values:
-            argv += ["--values", str(values)]
-        for assignment in options.get("helm_set") or ():
-            argv += ["--set", assignment]
+        # Every option in KEY=VALUE form, so no value can ever be read as another flag.
+        argv = [str(helm), "template", release, str(chart_dir), f"--namespace={namespace}"]
+        argv += [f"--values={values}" for values in plan.values]
+        argv += [f"--set={assignment}" for assignment in options.get("helm_set") or ()]
         detail = f"chart {name}, {plan.label}" + (f", env {plan.environment}" if plan.environment else "")
         if options.get("helm_set"):
             # Keys only: a --helm-set value may be a secret, and this text is printed.

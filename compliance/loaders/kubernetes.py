@@ -26,6 +26,8 @@ class _SpanLoader(yaml.CSafeLoader):
         super().__init__(stream)
         self.spans: list[tuple[int, int]] = []
         self.duplicates: list[tuple[int, str]] = []  # (line, message)
+        # The composed documents, kept so findings are located without parsing again.
+        self.nodes: list = []
         self._guard = guard
 
     def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
@@ -40,6 +42,7 @@ class _SpanLoader(yaml.CSafeLoader):
         return mapping
 
     def construct_document(self, node):  # noqa: D102 - PyYAML hook
+        self.nodes.append(node)
         if node is None:
             self.spans.append((0, 0))
         else:
@@ -113,18 +116,21 @@ def _children(node) -> list:
     return []
 
 
-def _parse_yaml(text: str, *, duplicates: list[tuple[int, str]] | None = None,
+def _parse_yaml(text: str, *, duplicates: list[tuple[int, str]] | None = None, nodes: list | None = None,
                 ) -> tuple[list, list[tuple[int, int]], LoadError | None]:
     """All documents that parse, their spans, and the error that stopped parsing if any.
 
     Args:
         text: the file's text.
         duplicates: receives (line, message) for every repeated mapping key.
+        nodes: receives each document's composed node (with line marks).
     """
     guard = "&" in text and "*" in text
     loader = _SpanLoader(text, guard=guard)
     if duplicates is not None:
         loader.duplicates = duplicates
+    if nodes is not None:
+        loader.nodes = nodes
     docs: list = []
     try:
         while loader.check_data():
@@ -184,9 +190,9 @@ def load(target: Target, context: LoadContext) -> Loaded:
                      globs=context.environment_globs)
 
 
-def locator(text: str):
-    """A locate(resource, path) function over one file's text."""
-    lines = Locator(text)
+def locator(text: str, *, nodes: list | None = None):
+    """A locate(resource, path) function over one file's text (and its composed documents if known)."""
+    lines = Locator(text, nodes=nodes)
 
     def locate(resource: Resource, path: Path) -> Span | None:
         src = resource.source
@@ -213,7 +219,12 @@ def load_text(text: str, display: str, *, environment: str | None = None, is_jso
         out.skipped.append(Skipped(display, "empty file"))
         return out
     duplicates: list[tuple[int, str]] = []
-    docs, spans, error = _parse_json(text) if is_json else _parse_yaml(text, duplicates=duplicates)
+    nodes: list = []
+    docs, spans, error = _parse_json(text) if is_json else _parse_yaml(text, duplicates=duplicates, nodes=nodes)
+    if not is_json:
+        # The loader composed every document already; locating reuses those nodes
+        # instead of parsing the file a second time (about half the parse cost).
+        out.locate = locator(text, nodes=nodes)
     # A repeated key is legal YAML that silently drops a value (a second `automated:`
     # block, say): warn with the line, and scan the file as the cluster would read it.
     out.warnings.extend(f"{display}:{line}: {message}" for line, message in duplicates)
@@ -237,7 +248,7 @@ def load_text(text: str, display: str, *, environment: str | None = None, is_jso
             out.skipped.append(Skipped(display, reason, start or None))
             continue
         if doc["kind"].endswith("List") and isinstance(doc.get("items"), list):
-            items_locator = items_locator or Locator(text)
+            items_locator = items_locator or Locator(text, nodes=None if is_json else nodes)
             for i, item in enumerate(doc["items"]):
                 item_reason = _not_a_manifest(item)
                 span = items_locator.span(index, ("items", i)) or (start, end)

@@ -9,7 +9,9 @@ github/codeql-action's `fingerprints.ts` does, so `upload-sarif` agrees with it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate, chain, repeat
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,7 +24,8 @@ _BLOCK = 100
 _MOD = 37
 _FIRST_MOD = pow(_MOD, _BLOCK, 1 << 64)
 _EOF = 65535
-_SPACE, _TAB, _LF, _CR = 32, 9, 10, 13
+_LF = 10
+_DROP = {ord(" "): None, ord("\t"): None}
 
 
 def find_repo_root(start: Path) -> Path:
@@ -60,9 +63,15 @@ class Locator:
         self.root = root.absolute()
         self.repo_root = (repo_root or find_repo_root(self.root)).resolve()
         self._hashes: dict[Path, dict[int, str] | None] = {}
+        self._uris: dict[str, tuple[str, bool, Path | None]] = {}
 
     def uri(self, file: str) -> tuple[str, bool, Path | None]:
         """(uri, is relative to the repository root, resolved path on disk or None)."""
+        if file not in self._uris:
+            self._uris[file] = self._uri(file)
+        return self._uris[file]
+
+    def _uri(self, file: str) -> tuple[str, bool, Path | None]:
         candidate = Path(file)
         if not candidate.is_absolute():
             candidate = self.root / candidate
@@ -108,54 +117,31 @@ class Locator:
 def line_hashes(text: str) -> dict[int, str]:
     """Line number (1-based) -> "<hex>:<n>", as codeql-action's fingerprints.ts computes.
 
-    A rolling hash (base 37, 64 bits) over the 100 characters from the start of
-    each line, ignoring spaces and tabs, with CR and CRLF read as LF; n counts
-    identical hashes so far. Characters are UTF-16 code units, as in JavaScript.
+    There, a rolling hash (base 37, 64 bits) runs over the text with spaces and
+    tabs dropped and CR / CRLF read as LF, in UTF-16 code units; a line's hash is
+    the window of 100 units starting at its first kept unit, the text being
+    followed by an end marker (65535) and zeros. n counts identical hashes so
+    far. Here the same windows are read off prefix hashes, in one pass.
     """
-    window = [0] * _BLOCK
-    line_numbers = [-1] * _BLOCK
+    kept = text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP)
+    if kept.isascii():
+        units: Sequence[int] = kept.encode("ascii")
+    else:
+        units = memoryview(kept.encode("utf-16-le", errors="surrogatepass")).cast("H")
+    stream = chain(units, (_EOF,), repeat(0, _BLOCK))
+    prefix = list(accumulate(stream, lambda h, c: (h * _MOD + c) & _MASK, initial=0))
+    starts = [0]
+    if isinstance(units, bytes):
+        at = units.find(10)
+        while at != -1:
+            starts.append(at + 1)
+            at = units.find(10, at + 1)
+    else:
+        starts += [i + 1 for i, unit in enumerate(units) if unit == _LF]
     out: dict[int, str] = {}
     counts: dict[str, int] = {}
-    state = {"hash": 0, "index": 0, "line": 0, "line_start": True, "prev_cr": False}
-
-    def output() -> None:
-        value = format(state["hash"], "x")
+    for line, start in enumerate(starts, 1):
+        value = format((prefix[start + _BLOCK] - prefix[start] * _FIRST_MOD) & _MASK, "x")
         counts[value] = counts.get(value, 0) + 1
-        out[line_numbers[state["index"]]] = f"{value}:{counts[value]}"
-        line_numbers[state["index"]] = -1
-
-    def update(current: int) -> None:
-        index = state["index"]
-        begin = window[index]
-        window[index] = current
-        state["hash"] = (_MOD * state["hash"] + current - _FIRST_MOD * begin) & _MASK
-        state["index"] = (index + 1) % _BLOCK
-
-    def process(current: int) -> None:
-        if current in (_SPACE, _TAB) or (state["prev_cr"] and current == _LF):
-            state["prev_cr"] = False
-            return
-        if current == _CR:
-            current = _LF
-            state["prev_cr"] = True
-        else:
-            state["prev_cr"] = False
-        if line_numbers[state["index"]] != -1:
-            output()
-        if state["line_start"]:
-            state["line_start"] = False
-            state["line"] += 1
-            line_numbers[state["index"]] = state["line"]
-        if current == _LF:
-            state["line_start"] = True
-        update(current)
-
-    data = text.encode("utf-16-le", errors="surrogatepass")
-    for i in range(0, len(data), 2):
-        process(data[i] | (data[i + 1] << 8))
-    process(_EOF)
-    for _ in range(_BLOCK):
-        if line_numbers[state["index"]] != -1:
-            output()
-        update(0)
+        out[line] = f"{value}:{counts[value]}"
     return out

@@ -46,6 +46,14 @@ def source_order(resource: Resource) -> tuple:
     return (src.file, src.start_line, src.document, resource.id)
 
 
+def is_owned(resource: Resource) -> bool:
+    """Whether a controller manages the object (a Deployment's ReplicaSet or Pod in a cluster export).
+
+    Its owner is checked instead: judging both would report one problem twice.
+    """
+    return bool(as_list(as_dict(resource.body.get("metadata")).get("ownerReferences")))
+
+
 def as_dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 

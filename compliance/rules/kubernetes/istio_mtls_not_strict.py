@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from ...inventory import Inventory
 from ...model import Resource, Violation
 from ..registry import rule
-from ._platform import PlatformIndex, as_dict, compatible, index_of
+from ._platform import PlatformIndex, as_dict, compatible, index_of, is_owned
 from ._workloads import WORKLOAD_KINDS, pod_labels, pod_spec_path, selector_matches
 
 _WEAK = ("PERMISSIVE", "DISABLE")
@@ -40,7 +40,8 @@ _WEAK = ("PERMISSIVE", "DISABLE")
     "inject \"false\" opts out). Such a workload is reported only when no PeerAuthentication governs it "
     "(workload selector, namespace-wide, or mesh-wide, each with a mode other than UNSET); one governed by "
     "a weak policy is covered by that policy's own finding. Policies count only within the workload's "
-    "environment or a shared base. Workloads outside the mesh are not judged.",
+    "environment or a shared base. Workloads outside the mesh are not judged, nor objects with "
+    "ownerReferences, whose controller is.",
     severity="high",
     remediation="""Require mutual TLS mesh-wide (or per namespace), and fix clients that still send plaintext.
 
@@ -68,6 +69,8 @@ def istio_mtls_not_strict(resource: Resource, *, inventory: Inventory, params: d
         if (resource.api_version or "").startswith("security.istio.io/"):
             yield from _check_policy(resource, root)
         return
+    if is_owned(resource):
+        return  # judged through its controller
     mesh_path = _mesh_membership(resource, index_of(inventory))
     if mesh_path is None:
         return

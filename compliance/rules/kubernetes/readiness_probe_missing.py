@@ -61,13 +61,14 @@ readinessProbe:
 def readiness_probe_missing(resource: Resource, *, inventory: Inventory, params: dict) -> Iterator[Violation]:
     namespace = namespace_of(resource)
     labels = pod_labels(resource)
+    # A set: the same Service may be declared in several files of one scan (overlays, copies).
     services = sorted(
-        s.name for s in inventory.of_kind("Service", namespace) if _selects(s.body.get("spec"), labels)
+        {s.name for s in inventory.of_kind("Service", namespace) if _selects(s.body.get("spec"), labels)}
     )
     if not services:
         return
-    selected_by = (f'Service "{services[0]}"' if len(services) == 1
-                   else "Services " + ", ".join(f'"{name}"' for name in services))
+    selected_by = (f'Service "{services[0]}" selects' if len(services) == 1
+                   else "Services " + ", ".join(f'"{name}"' for name in services) + " select")
     base = pod_spec_path(resource)
     spec = _pod_spec(resource.body, base)
     containers = spec.get("containers")
@@ -76,7 +77,7 @@ def readiness_probe_missing(resource: Resource, *, inventory: Inventory, params:
             continue
         name = container.get("name")
         label = f'container "{name}"' if isinstance(name, str) else f"container #{index}"
-        yield Violation(f"{label} has no readiness probe, but {selected_by} selects the pod",
+        yield Violation(f"{label} has no readiness probe, but {selected_by} the pod",
                         (*base, "containers", index, "readinessProbe"))
 
 

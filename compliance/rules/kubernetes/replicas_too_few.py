@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from ...inventory import Inventory
 from ...model import Resource, Violation
 from ..registry import rule
-from ._platform import SCALABLE_KINDS, as_dict, index_of
+from ._platform import SCALABLE_KINDS, as_dict, index_of, is_owned
 
 
 @rule(
@@ -31,7 +31,8 @@ from ._platform import SCALABLE_KINDS, as_dict, index_of
     "default 0) is what counts, not spec.replicas, which the autoscaler overrides; an autoscaler is matched "
     "by namespace, kind and name, and only within the workload's environment or a shared base, so a dev "
     "overlay's autoscaler never speaks for production. Without one, an unset spec.replicas is 1. "
-    "DaemonSets, Jobs and CronJobs are not replicated services and are out of scope.",
+    "DaemonSets, Jobs and CronJobs are not replicated services and are out of scope, and objects with "
+    "ownerReferences (a Deployment's ReplicaSets in a cluster export) are judged through their owner.",
     severity="medium",
     remediation="""Run at least two replicas, and keep an autoscaler's minimum at two or more.
 
@@ -56,6 +57,8 @@ def replicas_too_few(resource: Resource, *, inventory: Inventory, params: dict) 
     required = params.get("min_replicas", 2)
     if not isinstance(required, int) or isinstance(required, bool):
         raise ValueError(f"parameter min_replicas must be an integer, got {required!r}")
+    if is_owned(resource):
+        return
     count, why = index_of(inventory).min_replicas(resource)
     if count >= required:
         return

@@ -13,6 +13,8 @@
 #   other pods spreads nothing. A term without a labelSelector selects no pods. Set
 #   zone_topology_keys to [] for single-zone clusters. DaemonSets (one pod per node)
 #   and Jobs are out of scope; the replica count is checked by replicas-too-few.
+#   Objects with ownerReferences (a Deployment's ReplicaSets in a cluster export) are
+#   judged through their owner.
 # custom:
 #   id: K8S-056
 #   severity: medium
@@ -75,8 +77,11 @@ _pod_labels := l if {
 
 _name := object.get(input, ["metadata", "name"], "")
 
+_owned if count(input.metadata.ownerReferences) > 0
+
 deny contains {"msg": msg, "path": array.concat(k8s.pod_spec_path, [_field])} if {
 	is_object(k8s.pod_spec)
+	not _owned
 	some dim in _dimensions
 	count(dim.keys) > 0
 	not _spread(dim.keys)

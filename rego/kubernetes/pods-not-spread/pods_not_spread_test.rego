@@ -75,3 +75,12 @@ test_success_single_zone_param if {
 	})
 		with data.compliance.params as {"host_topology_keys": ["kubernetes.io/hostname"], "zone_topology_keys": []}
 }
+
+test_success_owned_replica_set_judged_through_owner if {
+	rule.deny == set() with input as {
+		"apiVersion": "apps/v1",
+		"kind": "ReplicaSet",
+		"metadata": {"name": "pay-5d8f", "ownerReferences": [{"kind": "Deployment", "name": "pay"}]},
+		"spec": {"replicas": 3, "template": {"metadata": {"labels": {"app": "pay"}}, "spec": {"containers": [{"name": "app"}]}}},
+	}
+}

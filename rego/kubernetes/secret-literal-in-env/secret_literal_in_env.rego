@@ -10,8 +10,10 @@
 #   encryption, master, auth or client (PWD is not: it is the shell's working
 #   directory, and PARTITION_KEY is not); names whose last word marks a
 #   reference or setting (FILE, PATH, DIR, URL, URI, ENDPOINT, HOST, PORT, NAME, REF, ID,
-#   TYPE, ENABLED, TTL, TIMEOUT, ...) are not. Empty values, true/false and pure $(VAR)
-#   references are not literals. A valueFrom.secretKeyRef is a Secret reference, never a literal (K8S-030
+#   TYPE, ENABLED, TTL, TIMEOUT, ...) are not. Empty values, switches (true, false, yes,
+#   no, on, off, 0, 1), absolute file paths (/var/secrets/key.json) and pure $(VAR)
+#   references are not literals; placeholders such as "changeme" are, since the
+#   manifest asks for the secret to be pasted in. A valueFrom.secretKeyRef is a Secret reference, never a literal (K8S-030
 #   covers it). The message names the variable and never the value.
 # custom:
 #   id: K8S-031
@@ -94,8 +96,15 @@ _literal(v) if {
 	is_string(v)
 	trim_space(v) != ""
 	not regex.match(`^\$\([A-Za-z_][A-Za-z0-9_]*\)$`, trim_space(v))
-	not lower(trim_space(v)) in {"true", "false"}
+	not lower(trim_space(v)) in _flags
+	not _file_path(trim_space(v))
 }
+
+# MYSQL_ALLOW_EMPTY_PASSWORD: "yes" is a switch, not a secret.
+_flags := {"true", "false", "yes", "no", "on", "off", "0", "1"}
+
+# GOOGLE_APPLICATION_CREDENTIALS: /var/secrets/google/key.json points at a mounted file.
+_file_path(v) if regex.match(`^/[^\s]*$`, v)
 
 deny contains {"msg": msg, "path": path} if {
 	some x in k8s.containers

@@ -26,6 +26,16 @@ test_fail_literal_secrets if {
 	}}}}
 }
 
+test_fail_placeholder_and_numeric_values if {
+	secret_literal_in_env.deny == {
+		{"msg": `container "a" sets env HF_TOKEN to a literal value`, "path": ["spec", "containers", 0, "env", 0, "value"]},
+		{"msg": `container "a" sets env DB_PASSWORD to a literal value`, "path": ["spec", "containers", 0, "env", 1, "value"]},
+	} with input as {"kind": "Pod", "spec": {"containers": [{"name": "a", "env": [
+		{"name": "HF_TOKEN", "value": "<your-token>"},
+		{"name": "DB_PASSWORD", "value": "123456"},
+	]}]}}
+}
+
 test_fail_message_never_contains_the_value if {
 	some finding in secret_literal_in_env.deny with input as {"kind": "Pod", "spec": {"containers": [{"name": "a", "env": [{"name": "API_TOKEN", "value": "s3cr3t-value"}]}]}}
 	finding.msg == `container "a" sets env API_TOKEN to a literal value`
@@ -55,5 +65,8 @@ test_success_not_secret_looking if {
 		{"name": "API_TOKEN", "value": "$(API_TOKEN_FROM_SECRET)"},
 		{"name": "ENABLE_TOKEN_AUTH", "value": "true"},
 		{"name": "TOKEN_REFRESH_INTERVAL", "value": "300"},
+		{"name": "MYSQL_ALLOW_EMPTY_PASSWORD", "value": "yes"},
+		{"name": "MYSQL_RANDOM_ROOT_PASSWORD", "value": "1"},
+		{"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": "/var/secrets/google/key.json"},
 	]}]}}
 }
