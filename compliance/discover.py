@@ -151,6 +151,8 @@ def _add_file(path: Path, root: Path, found: Discovery, seen: set[Path], *, expl
             found.targets.append(Target(path.parent, display_path(path.parent, root), KUSTOMIZE_DIR))
     elif suffix == ".tf":
         _add_tf_dir(path.parent, root, found, seen)
+    elif suffix == ".tfvars":
+        found.skipped.append(Skipped(shown, "Terraform variables (read with the .tf files of its directory)"))
     elif suffix == ".json":
         found.targets.append(Target(path, shown, JSON))
     elif suffix in PLAN_SUFFIXES or (explicit and suffix not in MANIFEST_SUFFIXES and _is_zip(path)):

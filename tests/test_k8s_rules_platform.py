@@ -354,6 +354,29 @@ def test_replicas_too_few_skips_owned_replica_sets_of_cluster_exports(tmp_path):
     assert results_of(report, "K8S-054") == [("pass", "ReplicaSet/payments/pay-5d8f", "production/export.yaml:1", "")]
 
 
+def test_replicas_too_few_judges_patches_only_on_what_they_set(tmp_path):
+    write(tmp_path, "overlays/production/patch-strategy.yaml", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: pay}
+        spec:
+          strategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}
+        """)
+    write(tmp_path, "overlays/production/patch-replicas.yaml", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api}
+        spec:
+          replicas: 1
+        """)
+    report = run(tmp_path)
+    assert fails(report, "K8S-054") == [(
+        "K8S-054", "Deployment/api", "overlays/production/patch-replicas.yaml:5",
+        'Deployment "api" runs 1 replica (spec.replicas: 1), fewer than the 2 required',
+    )]
+    assert fails(report, "K8S-057") == []
+
+
 def test_replicas_too_few_uses_autoscaler_of_same_environment(tmp_path):
     write(tmp_path, "overlays/production/pay.yaml", _deployment("pay"))
     write(tmp_path, "overlays/production/hpa.yaml", _hpa("pay", 3))
@@ -440,6 +463,15 @@ def test_pdb_disruption_against_selected_workload_replicas(tmp_path):
         report, "K8S-055")
 
 
+def test_pdb_without_namespace_relates_only_to_workloads_in_its_directory(tmp_path):
+    write(tmp_path, "redis-sample/pdb.yaml", _pdb("redis", "minAvailable", "2", "redis").replace(
+        ", namespace: payments", ""))
+    write(tmp_path, "redis-sample/redis.yaml", _deployment("redis", replicas="3").replace("  namespace: payments\n", ""))
+    write(tmp_path, "other-sample/redis.yaml", _deployment("redis", replicas="1").replace("  namespace: payments\n", ""))
+    report = run(tmp_path, environment="production")
+    assert results_of(report, "K8S-055") == [("pass", "PodDisruptionBudget/redis", "redis-sample/pdb.yaml:1", "")]
+
+
 # --- K8S-063 velero-backup-missing ----------------------------------------------------------
 
 _PVC = """
@@ -459,6 +491,7 @@ apiVersion: apps/v1
 kind: Deployment
 metadata: {name: ledger, namespace: payments}
 spec:
+  selector: {matchLabels: {app: ledger}}
   template:
     metadata: {labels: {app: ledger, backup: "yes"}}
     spec:

@@ -64,12 +64,12 @@ def test_plan_resources_point_at_tf_lines():
          Source("main.tf", 22, 31, pointer=("planned_values", "root_module", "resources", 1),
                 origin=Origin("terraform-plan", "main.tf", 22, "plans/prod.json:35"))),
         ("aws_s3_bucket.replica", "aws_s3_bucket", "replica", "production", "us-east-1",
-         Source("main.tf", 33, 36, pointer=("planned_values", "root_module", "resources", 2),
+         Source("main.tf", 33, 40, pointer=("planned_values", "root_module", "resources", 2),
                 origin=Origin("terraform-plan", "main.tf", 33, "plans/prod.json:65"))),
         ("module.kms.aws_kms_key.this", "aws_kms_key", "this", "production", "eu-west-1",
          Source("modules/kms/main.tf", 1, 5,
                 pointer=("planned_values", "root_module", "child_modules", 0, "resources", 0),
-                origin=Origin("terraform-plan", "modules/kms/main.tf", 1, "plans/prod.json:85"))),
+                origin=Origin("terraform-plan", "modules/kms/main.tf", 1, "plans/prod.json:89"))),
     ]
     assert loaded.skipped == [Skipped("plans/prod.json", "aws_s3_bucket.old: deleted by the plan, not checked")]
     assert loaded.issues == []
@@ -154,7 +154,8 @@ def test_binary_plan_named_explicitly_without_suffix(tmp_path):
     found = discover([str(tmp_path / "plan.out")], root=tmp_path)
     assert [(t.display, t.kind) for t in found.targets] == [("plan.out", "terraform-plan")]
     loaded = tp.load(found.targets[0], LoadContext())
-    assert loaded.issues[0].message.startswith("binary Terraform plan file, not JSON: run `terraform show -json plan.out")
+    assert loaded.issues[0].message == (
+        "binary Terraform plan file, not JSON: run `terraform show -json plan.out > plan.out.json` and scan the JSON")
 
 
 def test_json_manifest_still_loads_as_kubernetes(tmp_path):

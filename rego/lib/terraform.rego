@@ -24,6 +24,19 @@ value(path, fallback) := v if {
 	v != null
 } else := fallback
 
+# The array at `path` in `obj`: [] when absent, null or not an array. Plans hold
+# null for unset blocks, and iterating null is an error in regorus.
+array_at(obj, path) := x if {
+	x := object.get(obj, path, [])
+	is_array(x)
+} else := []
+
+# The object at `path` in `obj`: {} when absent, null or not an object.
+object_at(obj, path) := x if {
+	x := object.get(obj, path, {})
+	is_object(x)
+} else := {}
+
 # An address without its own instance key: module.x[0].aws_s3_bucket.b["k"] ->
 # module.x[0].aws_s3_bucket.b, the form references use.
 base_address(address) := regex.replace(address, `\[[^\]]*\]$`, "")
@@ -47,11 +60,13 @@ _points_at(r, attr, own) if {
 
 # The value of tag `name`, compared case-insensitively; undefined when not tagged.
 tag(name) := v if {
-	some k, v in object.get(input.values, "tags", {})
+	some k, v in object_at(input.values, "tags")
 	lower(k) == lower(name)
+	is_string(v)
 } else := v if {
-	some k, v in object.get(input.values, "tags_all", {})
+	some k, v in object_at(input.values, "tags_all")
 	lower(k) == lower(name)
+	is_string(v)
 }
 
 # True when a CIDR list holds the whole IPv4 or IPv6 internet.
@@ -64,8 +79,10 @@ open_to_world(cidrs) if {
 label := sprintf("%s %q", [input.type, input.name])
 
 # Parsed IAM policy document: JSON strings (plan values, jsonencode) or objects.
+# A string that is not valid JSON is no document (json.unmarshal would error).
 policy_document(doc) := parsed if {
 	is_string(doc)
+	json.is_valid(doc)
 	parsed := json.unmarshal(doc)
 } else := doc if is_object(doc)
 

@@ -66,3 +66,19 @@ test_success_open_to_world if {
 	tf.open_to_world(["10.0.0.0/8", "::/0"])
 	not tf.open_to_world(["10.0.0.0/8"])
 }
+
+test_success_array_at_null_and_absent if {
+	tf.array_at({"a": null}, "a") == []
+	tf.array_at({}, ["a", 0, "b"]) == []
+	tf.array_at({"a": [1]}, "a") == [1]
+	tf.object_at({"tags": null}, "tags") == {}
+}
+
+test_success_tag_null_tags if {
+	not tf.tag("environment") with input as {"values": {"tags": null, "tags_all": {"Environment": null}}}
+}
+
+test_success_policy_document_invalid_json if {
+	not tf.policy_document("{not json")
+	tf.policy_document({"Statement": []}) == {"Statement": []}
+}

@@ -23,12 +23,28 @@ SCALABLE_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationControl
 
 
 def compatible(a: Resource, b: Resource) -> bool:
-    """Whether two resources can meet in one cluster, judged by their environments.
+    """Whether two resources can meet in one cluster and namespace.
 
     A dev overlay's HorizontalPodAutoscaler does not scale the production Deployment
-    of the same name; a resource with no environment (a shared base) meets all.
+    of the same name; a resource with no environment (a shared base) meets all. Two
+    manifests without a namespace get theirs at deploy time, so they are related only
+    when they sit in the same directory: unrelated sample apps in one repository do
+    not share a namespace just because neither names one.
     """
-    return a.environment is None or b.environment is None or a.environment == b.environment
+    if a.environment is not None and b.environment is not None and a.environment != b.environment:
+        return False
+    if a.namespace is None and b.namespace is None:
+        return _directory(a) == _directory(b)
+    return True
+
+
+def scope_key(resource: Resource) -> tuple:
+    """What compatible() depends on, for memo keys: environment, and the directory if unnamespaced."""
+    return (resource.environment, _directory(resource) if resource.namespace is None else None)
+
+
+def _directory(resource: Resource) -> str:
+    return resource.source.file.rsplit("/", 1)[0] if "/" in resource.source.file else ""
 
 
 def prefer_same_environment(resource: Resource, candidates: Iterable[Resource]) -> list[Resource]:

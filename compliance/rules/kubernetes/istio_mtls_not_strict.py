@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from ...inventory import Inventory
 from ...model import Resource, Violation
 from ..registry import rule
-from ._platform import PlatformIndex, as_dict, compatible, index_of, is_owned
+from ._platform import PlatformIndex, as_dict, compatible, index_of, is_owned, scope_key
 from ._workloads import WORKLOAD_KINDS, pod_labels, pod_spec_path, selector_matches
 
 _WEAK = ("PERMISSIVE", "DISABLE")
@@ -40,7 +40,7 @@ _WEAK = ("PERMISSIVE", "DISABLE")
     "inject \"false\" opts out). Such a workload is reported only when no PeerAuthentication governs it "
     "(workload selector, namespace-wide, or mesh-wide, each with a mode other than UNSET); one governed by "
     "a weak policy is covered by that policy's own finding. Policies count only within the workload's "
-    "environment or a shared base. Workloads outside the mesh are not judged, nor objects with "
+    "environment or a shared base (and, when neither names a namespace, within its directory). Workloads outside the mesh are not judged, nor objects with "
     "ownerReferences, whose controller is.",
     severity="high",
     remediation="""Require mutual TLS mesh-wide (or per namespace), and fix clients that still send plaintext.
@@ -146,7 +146,7 @@ def _namespace_in_mesh(namespace: Resource) -> bool:
 def _governing_mode(resource: Resource, index: PlatformIndex, root: str) -> str | None:
     """The mode of the most specific PeerAuthentication that sets one for the workload's pods."""
     labels = pod_labels(resource)
-    key = ("istio-mode", resource.namespace, resource.environment, tuple(sorted(labels.items())), root)
+    key = ("istio-mode", resource.namespace, scope_key(resource), tuple(sorted(labels.items())), root)
 
     def compute() -> str | None:
         def policies(namespace: str) -> list[Resource]:

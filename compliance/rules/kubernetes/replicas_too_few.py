@@ -30,7 +30,9 @@ from ._platform import SCALABLE_KINDS, as_dict, index_of, is_owned
     "ScaledObject in the scan targets the workload, its minimum (minReplicas, default 1; minReplicaCount, "
     "default 0) is what counts, not spec.replicas, which the autoscaler overrides; an autoscaler is matched "
     "by namespace, kind and name, and only within the workload's environment or a shared base, so a dev "
-    "overlay's autoscaler never speaks for production. Without one, an unset spec.replicas is 1. "
+    "overlay's autoscaler never speaks for production; two manifests without a namespace (placed at deploy "
+    "time) are related only within one directory. Without one, an unset spec.replicas is 1, except "
+    "in a partial manifest without spec.selector (a Kustomize patch), whose count comes from its base. "
     "DaemonSets, Jobs and CronJobs are not replicated services and are out of scope, and objects with "
     "ownerReferences (a Deployment's ReplicaSets in a cluster export) are judged through their owner.",
     severity="medium",
@@ -60,11 +62,14 @@ def replicas_too_few(resource: Resource, *, inventory: Inventory, params: dict) 
     if is_owned(resource):
         return
     count, why = index_of(inventory).min_replicas(resource)
+    spec = as_dict(resource.body.get("spec"))
+    if why == "spec.replicas not set" and "selector" not in spec and resource.type != "ReplicationController":
+        return  # a partial manifest (Kustomize patch): the replica count comes from its base
     if count >= required:
         return
     noun = "replica" if count == 1 else "replicas"
     verb = "can scale down to" if "minReplica" in why else "runs"
-    path = ("spec", "replicas") if "replicas" in as_dict(resource.body.get("spec")) else ("spec",)
+    path = ("spec", "replicas") if "replicas" in spec else ("spec",)
     yield Violation(
         f'{resource.type} "{resource.name}" {verb} {count} {noun} ({why}), fewer than the {required} required',
         path,

@@ -24,7 +24,7 @@ from typing import Any
 from ...inventory import Inventory
 from ...model import Resource, Violation
 from ..registry import rule
-from ._platform import PlatformIndex, as_dict, as_list, compatible, index_of
+from ._platform import PlatformIndex, as_dict, as_list, compatible, index_of, scope_key
 from ._workloads import pod_labels, selector_matches
 
 _PVC_NAMES = {"persistentvolumeclaims", "persistentvolumeclaim", "pvc"}
@@ -45,7 +45,8 @@ _POD_NAMES = {"pods", "pod", "po"}
     "claims carry the template labels plus the StatefulSet's selector labels, as the controller sets them. "
     "A claim without metadata.namespace gets its namespace at deploy time, so only a Schedule of every "
     "namespace covers it. "
-    "A Schedule in another environment's overlay does not count. Applies in every environment; switch it "
+    "A Schedule in another environment's overlay does not count, nor pods of an unrelated directory when "
+    "neither names a namespace. Applies in every environment; switch it "
     "off for dev in compliance.yaml if dev data is disposable. Backups made outside Velero are invisible "
     "here: waive with the reason.",
     severity="high",
@@ -100,7 +101,7 @@ def velero_backup_missing(resource: Resource, *, inventory: Inventory, params: d
 def _miss(index: PlatformIndex, resource: Resource, namespace: str | None, labels: dict[str, str],
           pods: list[dict[str, str]]) -> str | None:
     """None when some Schedule covers the claim; else why the closest one does not (may be "")."""
-    key = ("velero", namespace, resource.environment, tuple(sorted(labels.items())),
+    key = ("velero", namespace, scope_key(resource), tuple(sorted(labels.items())),
            tuple(tuple(sorted(p.items())) for p in pods))
 
     def compute() -> str | None:

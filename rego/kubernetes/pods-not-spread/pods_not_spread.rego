@@ -10,7 +10,9 @@
 #   spread pods and required anti-affinity can leave replicas unschedulable; the term
 #   must use a topology key from host_topology_keys / zone_topology_keys and its
 #   labelSelector must select the workload's own pod labels, since a term that selects
-#   other pods spreads nothing. A term without a labelSelector selects no pods. Set
+#   other pods spreads nothing. A term without a labelSelector selects no pods. In a
+#   partial manifest whose pod template has no labels (a Kustomize patch), a term with
+#   a labelSelector is judged by its topology key alone. Set
 #   zone_topology_keys to [] for single-zone clusters. DaemonSets (one pod per node)
 #   and Jobs are out of scope; the replica count is checked by replicas-too-few.
 #   Objects with ownerReferences (a Deployment's ReplicaSets in a cluster export) are
@@ -112,5 +114,14 @@ _terms contains constraint if {
 _spread(keys) if {
 	some term in _terms
 	term.topologyKey in keys
-	selector.matches(term.labelSelector, _pod_labels)
+	_selects_own_pods(term)
+}
+
+_selects_own_pods(term) if selector.matches(term.labelSelector, _pod_labels)
+
+# A pod template without labels is a partial manifest (a Kustomize patch): the API
+# requires labels that match the selector, so its own labels are unknown here.
+_selects_own_pods(term) if {
+	count(_pod_labels) == 0
+	is_object(term.labelSelector)
 }

@@ -84,3 +84,15 @@ test_success_owned_replica_set_judged_through_owner if {
 		"spec": {"replicas": 3, "template": {"metadata": {"labels": {"app": "pay"}}, "spec": {"containers": [{"name": "app"}]}}},
 	}
 }
+
+test_success_patch_without_template_labels_judged_by_key if {
+	rule.deny == set() with input as {
+		"apiVersion": "apps/v1",
+		"kind": "Deployment",
+		"metadata": {"name": "repo-server"},
+		"spec": {"template": {"spec": {"affinity": {"podAntiAffinity": {
+			"requiredDuringSchedulingIgnoredDuringExecution": [{"topologyKey": "kubernetes.io/hostname", "labelSelector": {"matchLabels": {"app": "repo"}}}],
+			"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 100, "podAffinityTerm": {"topologyKey": "topology.kubernetes.io/zone", "labelSelector": {"matchLabels": {"app": "repo"}}}}],
+		}}}}},
+	}
+}

@@ -8,7 +8,9 @@
 #   maxUnavailable above 0 is reported, whether an integer or a percentage, because the
 #   percentage is of a replica count that autoscaling changes and becomes at least one
 #   pod once replicas reach 100/p; an unset maxUnavailable is the default 25% and is
-#   reported too; the Recreate strategy stops every pod first and is reported. A
+#   reported too, except in a partial manifest without spec.selector (a Kustomize
+#   patch), whose unset fields come from its base; the Recreate strategy stops every pod
+#   first and is reported. A
 #   zero-downtime rollout sets maxUnavailable 0 and maxSurge above 0 (the API rejects
 #   both 0). StatefulSets and DaemonSets are out of scope: a StatefulSet cannot surge,
 #   so its maxUnavailable must be at least 1.
@@ -57,6 +59,7 @@ deny contains {"msg": msg, "path": ["spec", "strategy", "type"]} if {
 deny contains {"msg": msg, "path": ["spec", "strategy"]} if {
 	_type == "RollingUpdate"
 	not _max_unavailable_set
+	not _partial
 	msg := sprintf("Deployment %q may take pods out of service during a rollout (maxUnavailable not set: default 25%%)", [_name])
 }
 
@@ -67,6 +70,10 @@ deny contains {"msg": msg, "path": ["spec", "strategy", "rollingUpdate", "maxUna
 	parsed.value > 0
 	msg := sprintf("Deployment %q may take pods out of service during a rollout (maxUnavailable: %v)", [_name, value])
 }
+
+# apps/v1 requires spec.selector: a Deployment without one is a partial manifest (a
+# Kustomize patch), whose unset fields come from the base it patches.
+_partial if not input.spec.selector
 
 _max_unavailable_set if {
 	value := _strategy.rollingUpdate.maxUnavailable

@@ -4,7 +4,7 @@ import rego.v1
 
 import data.compliance.rules.kubernetes.rolling_update_max_unavailable as rule
 
-_deployment(strategy) := {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "pay"}, "spec": {"replicas": 4, "strategy": strategy}}
+_deployment(strategy) := {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "pay"}, "spec": {"replicas": 4, "selector": {"matchLabels": {"app": "pay"}}, "strategy": strategy}}
 
 test_fail_max_unavailable_integer if {
 	rule.deny == {{
@@ -24,7 +24,18 @@ test_fail_default_strategy if {
 	rule.deny == {{
 		"msg": `Deployment "pay" may take pods out of service during a rollout (maxUnavailable not set: default 25%)`,
 		"path": ["spec", "strategy"],
-	}} with input as {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "pay"}, "spec": {"replicas": 4}}
+	}} with input as {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "pay"}, "spec": {"replicas": 4, "selector": {"matchLabels": {"app": "pay"}}}}
+}
+
+test_success_patch_without_selector_inherits_strategy if {
+	rule.deny == set() with input as {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "pay"}, "spec": {"replicas": 4}}
+}
+
+test_fail_patch_setting_max_unavailable if {
+	rule.deny == {{
+		"msg": `Deployment "pay" may take pods out of service during a rollout (maxUnavailable: 2)`,
+		"path": ["spec", "strategy", "rollingUpdate", "maxUnavailable"],
+	}} with input as {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "pay"}, "spec": {"strategy": {"rollingUpdate": {"maxUnavailable": 2}}}}
 }
 
 test_fail_recreate if {

@@ -25,15 +25,15 @@ deny contains {"msg": msg, "path": ["values", "rule"]} if {
 }
 
 _cross_region_copy if {
-	some rule in input.values.rule
-	some copy in rule.copy_action
+	some rule in tf.array_at(input.values, "rule")
+	some copy in tf.array_at(rule, "copy_action")
 	region := split(copy.destination_vault_arn, ":")[3]
 	region != object.get(input, "region", "")
 }
 
 _cross_region_copy if {
-	some i, rule in input.values.rule
-	some j, _ in rule.copy_action
+	some i, rule in tf.array_at(input.values, "rule")
+	some j, _ in tf.array_at(rule, "copy_action")
 	tf.unknown(["rule", i, "copy_action", j, "destination_vault_arn"])
 }
 

@@ -30,7 +30,7 @@ deny contains {"msg": msg, "path": ["values", "retention_in_days"]} if {
 	msg := sprintf("%s keeps events %d days (minimum %d for %s log groups)", [tf.label, days, minimum, _kind])
 }
 
-_audit if regex.match(data.compliance.params.audit_name_pattern, object.get(input.values, "name", ""))
+_audit if regex.match(data.compliance.params.audit_name_pattern, tf.value(["name"], ""))
 
 _audit if regex.match(data.compliance.params.audit_name_pattern, tf.tag("Purpose"))
 

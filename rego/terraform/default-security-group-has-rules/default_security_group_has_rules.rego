@@ -20,7 +20,7 @@ import data.compliance.lib.terraform as tf
 deny contains {"msg": msg, "path": ["values", direction]} if {
 	some direction in ["ingress", "egress"]
 	tf.known([direction])
-	n := count(object.get(input.values, direction, []))
+	n := count(tf.array_at(input.values, direction))
 	n > 0
 	msg := sprintf("%s has %d %s rule(s)", [tf.label, n, direction])
 }

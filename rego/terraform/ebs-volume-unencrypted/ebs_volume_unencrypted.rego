@@ -20,8 +20,8 @@ import data.compliance.lib.terraform as tf
 deny contains {"msg": msg, "path": ["values", "encrypted"]} if {
 	input.type == "aws_ebs_volume"
 	tf.known(["encrypted"])
-	object.get(input.values, "encrypted", false) != true
-	msg := sprintf("%s is not encrypted (encrypted: %v)", [tf.label, object.get(input.values, "encrypted", null)])
+	tf.value(["encrypted"], false) != true
+	msg := sprintf("%s is not encrypted (encrypted: %v)", [tf.label, tf.value(["encrypted"], null)])
 }
 
 deny contains {"msg": msg, "path": ["values", "enabled"]} if {
@@ -33,7 +33,7 @@ deny contains {"msg": msg, "path": ["values", "enabled"]} if {
 deny contains {"msg": msg, "path": ["values", field, i, "encrypted"]} if {
 	input.type == "aws_instance"
 	some field in ["root_block_device", "ebs_block_device"]
-	some i, device in object.get(input.values, field, [])
+	some i, device in tf.array_at(input.values, field)
 	tf.known([field, i, "encrypted"])
 	object.get(device, "encrypted", false) != true
 	msg := sprintf("%s %s %s is not encrypted (encrypted: %v)", [tf.label, field, _device(device, i), object.get(device, "encrypted", null)])
@@ -41,8 +41,8 @@ deny contains {"msg": msg, "path": ["values", field, i, "encrypted"]} if {
 
 deny contains {"msg": msg, "path": ["values", "block_device_mappings", i, "ebs", 0, "encrypted"]} if {
 	input.type == "aws_launch_template"
-	some i, mapping in object.get(input.values, "block_device_mappings", [])
-	some ebs in mapping.ebs
+	some i, mapping in tf.array_at(input.values, "block_device_mappings")
+	some ebs in tf.array_at(mapping, "ebs")
 	tf.known(["block_device_mappings", i, "ebs", 0, "encrypted"])
 	not object.get(ebs, "encrypted", "false") in {true, "true"}
 	msg := sprintf("%s block device %s is not encrypted (encrypted: %v)", [tf.label, _device(mapping, i), object.get(ebs, "encrypted", null)])

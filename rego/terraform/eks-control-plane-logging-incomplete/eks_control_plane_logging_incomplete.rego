@@ -20,7 +20,7 @@ import data.compliance.lib.terraform as tf
 
 deny contains {"msg": msg, "path": ["values", "enabled_cluster_log_types"]} if {
 	tf.known(["enabled_cluster_log_types"])
-	enabled := {t | some t in object.get(input.values, "enabled_cluster_log_types", [])}
+	enabled := {t | some t in tf.array_at(input.values, "enabled_cluster_log_types")}
 	missing := {t | some t in data.compliance.params.required} - enabled
 	count(missing) > 0
 	msg := sprintf("%s does not log %s to CloudWatch", [tf.label, concat(", ", sort(missing))])

@@ -19,7 +19,7 @@ import rego.v1
 import data.compliance.lib.terraform as tf
 
 deny contains {"msg": msg, "path": array.concat(["values"], ["vpc_config", 0, "public_access_cidrs"])} if {
-	object.get(input.values, ["vpc_config", 0, "endpoint_public_access"], true) == true
+	tf.value(["vpc_config", 0, "endpoint_public_access"], true) == true
 	tf.known(["vpc_config", 0, "endpoint_public_access"])
 	tf.known(["vpc_config", 0, "public_access_cidrs"])
 	v := tf.value(["vpc_config", 0, "public_access_cidrs"], ["0.0.0.0/0"])

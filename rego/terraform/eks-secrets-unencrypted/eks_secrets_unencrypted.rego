@@ -24,6 +24,6 @@ deny contains {"msg": msg, "path": ["values", "encryption_config"]} if {
 }
 
 _secrets_encrypted if {
-	some config in input.values.encryption_config
+	some config in tf.array_at(input.values, "encryption_config")
 	"secrets" in config.resources
 }

@@ -33,7 +33,7 @@ deny contains {"msg": msg, "path": ["region"]} if {
 	input.type == "aws_kms_replica_key"
 	some key in data.compliance.inventory
 	key.type == "aws_kms_key"
-	tf.base_address(key.address) in object.get(input, ["references", "primary_key_arn"], [])
+	tf.base_address(key.address) in tf.array_at(input, ["references", "primary_key_arn"])
 	_personal(key)
 	not _allowed(input.region)
 	msg := sprintf("%s replicates key %s of EU personal data to region %s (allowed: %s)", [tf.label, key.address, input.region, _allowed_text])
@@ -44,9 +44,9 @@ deny contains {"msg": msg, "path": ["values", "rule", i, "destination", 0, "buck
 	input.type == "aws_s3_bucket_replication_configuration"
 	some source in data.compliance.inventory
 	source.type == "aws_s3_bucket"
-	tf.base_address(source.address) in object.get(input, ["references", "bucket"], [])
+	tf.base_address(source.address) in tf.array_at(input, ["references", "bucket"])
 	_personal(source)
-	some i, rule in input.values.rule
+	some i, rule in tf.array_at(input.values, "rule")
 	some target in data.compliance.inventory
 	target.type == "aws_s3_bucket"
 	rule.destination[0].bucket == sprintf("arn:aws:s3:::%s", [target.values.bucket])
@@ -58,22 +58,22 @@ deny contains {"msg": msg, "path": ["values", "rule", i, "destination", 0, "buck
 deny contains {"msg": msg, "path": ["values", "rule", i, "copy_action", j, "destination_vault_arn"]} if {
 	input.type == "aws_backup_plan"
 	_personal(input)
-	some i, rule in input.values.rule
-	some j, copy in rule.copy_action
+	some i, rule in tf.array_at(input.values, "rule")
+	some j, copy in tf.array_at(rule, "copy_action")
 	region := split(copy.destination_vault_arn, ":")[3]
 	not _allowed(region)
 	msg := sprintf("%s copies backups of EU personal data to a vault in region %s (allowed: %s)", [tf.label, region, _allowed_text])
 }
 
 _personal(r) if {
-	some k, v in object.get(r, ["values", "tags"], {})
+	some k, v in tf.object_at(r, ["values", "tags"])
 	lower(k) == lower(data.compliance.params.tag)
 	lower(sprintf("%v", [v])) in {lower(x) | some x in data.compliance.params.tag_values}
 }
 
 _allowed(region) if {
 	some pattern in data.compliance.params.allowed_regions
-	glob.match(pattern, ["-"], region)
+	glob.match(pattern, [], region)
 }
 
 _allowed_text := concat(", ", data.compliance.params.allowed_regions)

@@ -20,6 +20,6 @@ import data.compliance.lib.terraform as tf
 
 deny contains {"msg": msg, "path": []} if {
 	input.type == "aws_iam_access_key"
-	user := object.get(input.values, "user", "(known after apply)")
+	user := tf.value(["user"], "(known after apply)")
 	msg := sprintf("%s creates a long-lived access key for IAM user %q", [tf.label, user])
 }

@@ -19,6 +19,6 @@ import data.compliance.lib.terraform as tf
 
 deny contains {"msg": msg, "path": []} if {
 	input.type == "aws_iam_user_policy"
-	user := object.get(input.values, "user", "(known after apply)")
+	user := tf.value(["user"], "(known after apply)")
 	msg := sprintf("%s attaches an inline policy to IAM user %q", [tf.label, user])
 }

@@ -20,6 +20,6 @@ import data.compliance.lib.terraform as tf
 
 deny contains {"msg": msg, "path": ["values", "multi_region"]} if {
 	tf.known(["multi_region"])
-	object.get(input.values, "multi_region", false) != true
-	msg := sprintf("%s is a single-region key (multi_region: %v)", [tf.label, object.get(input.values, "multi_region", null)])
+	tf.value(["multi_region"], false) != true
+	msg := sprintf("%s is a single-region key (multi_region: %v)", [tf.label, tf.value(["multi_region"], null)])
 }

@@ -18,9 +18,9 @@ import rego.v1
 import data.compliance.lib.terraform as tf
 
 deny contains {"msg": msg, "path": ["values", "enable_key_rotation"]} if {
-	object.get(input.values, "customer_master_key_spec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
-	object.get(input.values, "key_usage", "ENCRYPT_DECRYPT") == "ENCRYPT_DECRYPT"
+	tf.value(["customer_master_key_spec"], "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+	tf.value(["key_usage"], "ENCRYPT_DECRYPT") == "ENCRYPT_DECRYPT"
 	tf.known(["enable_key_rotation"])
-	object.get(input.values, "enable_key_rotation", false) != true
-	msg := sprintf("%s has automatic rotation off (enable_key_rotation: %v)", [tf.label, object.get(input.values, "enable_key_rotation", null)])
+	tf.value(["enable_key_rotation"], false) != true
+	msg := sprintf("%s has automatic rotation off (enable_key_rotation: %v)", [tf.label, tf.value(["enable_key_rotation"], null)])
 }

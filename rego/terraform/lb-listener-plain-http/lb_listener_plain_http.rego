@@ -19,16 +19,16 @@ import rego.v1
 import data.compliance.lib.terraform as tf
 
 deny contains {"msg": msg, "path": ["values", "default_action", i, "type"]} if {
-	object.get(input.values, "protocol", "") == "HTTP"
-	some i, action in object.get(input.values, "default_action", [])
+	tf.value(["protocol"], "") == "HTTP"
+	some i, action in tf.array_at(input.values, "default_action")
 	not _https_redirect(action)
 	tf.known(["default_action", i, "type"])
-	msg := sprintf("%s on port %v serves plain HTTP (default action %q, not a redirect to HTTPS)", [tf.label, object.get(input.values, "port", null), action.type])
+	msg := sprintf("%s on port %v serves plain HTTP (default action %q, not a redirect to HTTPS)", [tf.label, tf.value(["port"], null), action.type])
 }
 
 _https_redirect(action) if {
 	action.type == "redirect"
-	some r in action.redirect
+	some r in tf.array_at(action, "redirect")
 	r.protocol == "HTTPS"
 }
 

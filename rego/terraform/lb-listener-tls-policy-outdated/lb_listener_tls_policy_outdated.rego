@@ -19,9 +19,9 @@ import rego.v1
 import data.compliance.lib.terraform as tf
 
 deny contains {"msg": msg, "path": ["values", "ssl_policy"]} if {
-	object.get(input.values, "protocol", "") in {"HTTPS", "TLS"}
+	tf.value(["protocol"], "") in {"HTTPS", "TLS"}
 	tf.known(["ssl_policy"])
-	policy := object.get(input.values, "ssl_policy", "ELBSecurityPolicy-2016-08")
+	policy := tf.value(["ssl_policy"], "ELBSecurityPolicy-2016-08")
 	not policy in data.compliance.params.allowed_policies
 	msg := sprintf("%s uses TLS policy %q, which is not an allowed TLS 1.2+ policy", [tf.label, policy])
 }

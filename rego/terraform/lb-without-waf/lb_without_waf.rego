@@ -20,8 +20,8 @@ import data.compliance.lib.terraform as tf
 # Reads data.compliance.inventory: the association is a separate resource.
 deny contains {"msg": msg, "path": ["values", "internal"]} if {
 	tf.known(["internal"])
-	object.get(input.values, "internal", false) != true
-	object.get(input.values, "load_balancer_type", "application") == "application"
+	tf.value(["internal"], false) != true
+	tf.value(["load_balancer_type"], "application") == "application"
 	count(tf.related(data.compliance.inventory, "aws_wafv2_web_acl_association", "resource_arn", null)) == 0
 	msg := sprintf("%s is internet-facing with no aws_wafv2_web_acl_association", [tf.label])
 }

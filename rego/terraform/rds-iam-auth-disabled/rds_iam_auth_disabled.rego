@@ -18,7 +18,7 @@ import rego.v1
 import data.compliance.lib.terraform as tf
 
 deny contains {"msg": msg, "path": array.concat(["values"], ["iam_database_authentication_enabled"])} if {
-	regex.match(`^(mysql|postgres|mariadb|aurora)`, object.get(input.values, "engine", "aurora"))
+	regex.match(`^(mysql|postgres|mariadb|aurora)`, tf.value(["engine"], "aurora"))
 	not _aurora_member
 	tf.known(["iam_database_authentication_enabled"])
 	v := tf.value(["iam_database_authentication_enabled"], false)
@@ -30,5 +30,5 @@ deny contains {"msg": msg, "path": array.concat(["values"], ["iam_database_authe
 # Aurora instances take storage, backup and protection settings from their cluster.
 _aurora_member if {
 	input.type == "aws_db_instance"
-	startswith(object.get(input.values, "engine", ""), "aurora")
+	startswith(tf.value(["engine"], ""), "aurora")
 }

@@ -30,5 +30,5 @@ deny contains {"msg": msg, "path": array.concat(["values"], ["multi_az"])} if {
 # Aurora instances take storage, backup and protection settings from their cluster.
 _aurora_member if {
 	input.type == "aws_db_instance"
-	startswith(object.get(input.values, "engine", ""), "aurora")
+	startswith(tf.value(["engine"], ""), "aurora")
 }

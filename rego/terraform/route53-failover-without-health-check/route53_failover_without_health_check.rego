@@ -18,8 +18,8 @@ import rego.v1
 import data.compliance.lib.terraform as tf
 
 deny contains {"msg": msg, "path": array.concat(["values"], ["health_check_id"])} if {
-	count(object.get(input.values, "failover_routing_policy", [])) > 0
-	not object.get(input.values, ["alias", 0, "evaluate_target_health"], false) == true
+	count(tf.array_at(input.values, "failover_routing_policy")) > 0
+	not tf.value(["alias", 0, "evaluate_target_health"], false) == true
 	tf.known(["health_check_id"])
 	v := tf.value(["health_check_id"], "")
 	v == ""

@@ -32,15 +32,15 @@ _audit_bucket if lower(tf.tag(data.compliance.params.audit_tag)) in {lower(v) | 
 
 # Default retentions, inline (provider v3) or in a joined aws_s3_bucket_object_lock_configuration.
 _retentions contains r if {
-	some config in input.values.object_lock_configuration
-	some rule in config.rule
-	some r in rule.default_retention
+	some config in tf.array_at(input.values, "object_lock_configuration")
+	some rule in tf.array_at(config, "rule")
+	some r in tf.array_at(rule, "default_retention")
 }
 
 _retentions contains r if {
 	some lock in tf.related(data.compliance.inventory, "aws_s3_bucket_object_lock_configuration", "bucket", tf.value(["bucket"], null))
-	some rule in lock.values.rule
-	some r in rule.default_retention
+	some rule in tf.array_at(lock, ["values", "rule"])
+	some r in tf.array_at(rule, "default_retention")
 }
 
 _days(r) := r.days if is_number(r.days)

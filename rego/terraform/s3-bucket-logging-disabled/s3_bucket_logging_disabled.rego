@@ -22,7 +22,7 @@ import data.compliance.lib.terraform as tf
 deny contains {"msg": msg, "path": ["values", "logging"]} if {
 	not _exempt
 	tf.known(["logging"])
-	count(object.get(input.values, "logging", [])) == 0
+	count(tf.array_at(input.values, "logging")) == 0
 	count(tf.related(data.compliance.inventory, "aws_s3_bucket_logging", "bucket", tf.value(["bucket"], null))) == 0
 	msg := sprintf("%s has no access logging (no logging block and no aws_s3_bucket_logging for it)", [tf.label])
 }

@@ -31,13 +31,13 @@ deny contains {"msg": msg, "path": path} if {
 _regulated if lower(tf.tag(data.compliance.params.classification_tag)) in {lower(v) | some v in data.compliance.params.regulated}
 
 _algorithms contains {"algorithm": d.sse_algorithm, "path": ["values", "server_side_encryption_configuration", i, "rule", j, "apply_server_side_encryption_by_default", k, "sse_algorithm"], "where": ""} if {
-	some i, config in input.values.server_side_encryption_configuration
-	some j, rule in config.rule
-	some k, d in rule.apply_server_side_encryption_by_default
+	some i, config in tf.array_at(input.values, "server_side_encryption_configuration")
+	some j, rule in tf.array_at(config, "rule")
+	some k, d in tf.array_at(rule, "apply_server_side_encryption_by_default")
 }
 
 _algorithms contains {"algorithm": d.sse_algorithm, "path": [], "where": sprintf(" (in %s)", [r.address])} if {
 	some r in tf.related(data.compliance.inventory, "aws_s3_bucket_server_side_encryption_configuration", "bucket", tf.value(["bucket"], null))
-	some rule in r.values.rule
-	some d in rule.apply_server_side_encryption_by_default
+	some rule in tf.array_at(r, ["values", "rule"])
+	some d in tf.array_at(rule, "apply_server_side_encryption_by_default")
 }

@@ -22,7 +22,7 @@ import data.compliance.lib.terraform as tf
 deny contains {"msg": msg, "path": ["values", "policy"]} if {
 	not tf.unknown(["policy"])
 	not _policy_unknown
-	not _denies_http(object.get(input.values, "policy", null))
+	not _denies_http(tf.value(["policy"], null))
 	not _separate_denies_http
 	msg := sprintf("%s has no policy statement denying requests without TLS (aws:SecureTransport false)", [tf.label])
 }

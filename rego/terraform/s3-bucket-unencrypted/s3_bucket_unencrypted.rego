@@ -27,7 +27,7 @@ deny contains {"msg": msg, "path": ["values", "server_side_encryption_configurat
 }
 
 _inline_encryption if {
-	some config in input.values.server_side_encryption_configuration
-	some rule in config.rule
+	some config in tf.array_at(input.values, "server_side_encryption_configuration")
+	some rule in tf.array_at(config, "rule")
 	count(rule.apply_server_side_encryption_by_default) > 0
 }

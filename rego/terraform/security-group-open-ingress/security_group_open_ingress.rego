@@ -21,9 +21,9 @@ import data.compliance.lib.terraform as tf
 
 deny contains {"msg": msg, "path": ["values", "ingress", i, field]} if {
 	input.type == "aws_security_group"
-	some i, rule in object.get(input.values, "ingress", [])
+	some i, rule in tf.array_at(input.values, "ingress")
 	some field in ["cidr_blocks", "ipv6_cidr_blocks"]
-	some cidr in object.get(rule, field, [])
+	some cidr in tf.array_at(rule, field)
 	cidr in {"0.0.0.0/0", "::/0"}
 	_exposed(rule.protocol, rule.from_port, rule.to_port)
 	msg := sprintf("%s ingress #%d allows %s to %s", [tf.label, i, cidr, _ports(rule.protocol, rule.from_port, rule.to_port)])
@@ -33,7 +33,7 @@ deny contains {"msg": msg, "path": ["values", field]} if {
 	input.type == "aws_security_group_rule"
 	input.values.type == "ingress"
 	some field in ["cidr_blocks", "ipv6_cidr_blocks"]
-	some cidr in object.get(input.values, field, [])
+	some cidr in tf.array_at(input.values, field)
 	cidr in {"0.0.0.0/0", "::/0"}
 	_exposed(input.values.protocol, input.values.from_port, input.values.to_port)
 	msg := sprintf("%s allows %s to %s", [tf.label, cidr, _ports(input.values.protocol, input.values.from_port, input.values.to_port)])
@@ -45,8 +45,8 @@ deny contains {"msg": msg, "path": ["values", field]} if {
 	cidr := input.values[field]
 	cidr in {"0.0.0.0/0", "::/0"}
 	protocol := input.values.ip_protocol
-	from := object.get(input.values, "from_port", -1)
-	to := object.get(input.values, "to_port", -1)
+	from := tf.value(["from_port"], -1)
+	to := tf.value(["to_port"], -1)
 	_exposed(protocol, from, to)
 	msg := sprintf("%s allows %s to %s", [tf.label, cidr, _ports(protocol, from, to)])
 }

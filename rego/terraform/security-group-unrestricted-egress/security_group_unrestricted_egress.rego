@@ -23,10 +23,10 @@ import data.compliance.lib.terraform as tf
 deny contains {"msg": msg, "path": ["values", "egress", i, field]} if {
 	input.type == "aws_security_group"
 	_in_scope
-	some i, rule in object.get(input.values, "egress", [])
+	some i, rule in tf.array_at(input.values, "egress")
 	lower(sprintf("%v", [rule.protocol])) in {"-1", "all"}
 	some field in ["cidr_blocks", "ipv6_cidr_blocks"]
-	some cidr in object.get(rule, field, [])
+	some cidr in tf.array_at(rule, field)
 	cidr in {"0.0.0.0/0", "::/0"}
 	msg := sprintf("%s (cardholder data) egress #%d allows all traffic to %s", [tf.label, i, cidr])
 }
