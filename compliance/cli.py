@@ -84,7 +84,7 @@ def scan(
         "--sarif-category", help="Code scanning category for SARIF (automationDetails.id) "
         "\\[default: compliance/<scanned paths>]", rich_help_panel="Output", show_default=False)] = None,
     fail_on: Annotated[Severity | None, typer.Option(
-        "--fail-on", help="Lowest severity that fails the scan (exit 1) [default: compliance.yaml fail_on, else low]",
+        "--fail-on", help="Lowest severity that fails the scan (exit 1) (default: compliance.yaml fail_on, else low)",
         rich_help_panel="Output", show_default=False)] = None,
     soft_fail: Annotated[bool, typer.Option("--soft-fail", help="Always exit 0, still reporting everything",
                                             rich_help_panel="Output")] = False,
@@ -94,10 +94,10 @@ def scan(
         "--env", help="Treat every resource as this environment (dev, staging, production, ...); "
         "default: from path segments, then labels", rich_help_panel="Input")] = None,
     root: Annotated[Path | None, typer.Option(
-        "--root", help="Directory that reported paths are relative to [default: current directory]",
+        "--root", help="Directory that reported paths are relative to (default: current directory)",
         rich_help_panel="Input", show_default=False)] = None,
     max_file_size: Annotated[int | None, typer.Option(
-        "--max-file-size", min=1, help="Refuse files larger than this many MiB [default: 32]",
+        "--max-file-size", min=1, help="Refuse files larger than this many MiB (default: 32)",
         rich_help_panel="Input", show_default=False)] = None,
     follow_symlinks: Annotated[bool, typer.Option(
         "--follow-symlinks", help="Follow symlinks inside scanned directories", rich_help_panel="Input")] = False,
@@ -107,7 +107,7 @@ def scan(
                                       help="Worker processes; 0 means one per CPU",
                                       rich_help_panel="Input")] = 0,
     config: Annotated[Path | None, typer.Option(
-        "--config", "-c", help="Settings file [default: compliance.yaml in the current or scanned directory]",
+        "--config", "-c", help="Settings file (default: compliance.yaml in the current or scanned directory)",
         rich_help_panel="Policy", show_default=False)] = None,
     show_waived: Annotated[bool, typer.Option(
         "--show-waived", help="Also list waived findings (dimmed) in the table", rich_help_panel="Output")] = False,
@@ -128,10 +128,10 @@ def scan(
         "--helm-set", metavar="KEY=VALUE", help="Set a Helm value, as helm --set (repeatable)",
         rich_help_panel="Input", show_default=False)] = None,
     helm_release: Annotated[str | None, typer.Option(
-        "--helm-release", help="Helm release name [default: the chart name]", rich_help_panel="Input",
+        "--helm-release", help="Helm release name (default: the chart name)", rich_help_panel="Input",
         show_default=False)] = None,
     helm_namespace: Annotated[str | None, typer.Option(
-        "--helm-namespace", help="Helm release namespace [default: none, as decided at deploy time]",
+        "--helm-namespace", help="Helm release namespace (default: none, as decided at deploy time)",
         rich_help_panel="Input", show_default=False)] = None,
     include_bases: Annotated[bool, typer.Option(
         "--include-bases", help="Also build Kustomize bases on their own, not only through the overlays "
@@ -326,7 +326,7 @@ def _rules(policy: list[Path] | None, no_builtin: bool):
 @policy_app.command("test")
 def policy_test(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Rego files or directories [default: the built-in rule library]", show_default=False)] = None,
+        help="Rego files or directories (default: the built-in rule library)", show_default=False)] = None,
     engine: Annotated[str, typer.Option(
         "--engine", help="regorus (in-process, as scans use) or opa (real OPA, needs "
         "opa-golib-python-bindings)")] = "regorus",

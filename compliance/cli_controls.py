@@ -205,7 +205,7 @@ def coverage_command(
         help="Files or directories to scan; - reads one document stream from standard input",
         show_default=False)],
     framework: Annotated[list[str] | None, typer.Option(
-        "--framework", "-F", help="Framework id or alias to report (repeatable) [default: all]",
+        "--framework", "-F", help="Framework id or alias to report (repeatable) (default: all)",
         rich_help_panel="Policy", show_default=False)] = None,
     controls: ControlsOpt = None,
     no_builtin_controls: NoBuiltinControlsOpt = False,
@@ -215,7 +215,7 @@ def coverage_command(
         "--env", help="Treat every resource as this environment (dev, staging, production, ...)",
         rich_help_panel="Input")] = None,
     root: Annotated[Path | None, typer.Option(
-        "--root", help="Directory that reported paths are relative to [default: current directory]",
+        "--root", help="Directory that reported paths are relative to (default: current directory)",
         rich_help_panel="Input", show_default=False)] = None,
     format: Annotated[ControlsFormat, typer.Option("--format", "-f", help="Output format",
                                                    rich_help_panel="Output")] = ControlsFormat.table,

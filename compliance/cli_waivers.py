@@ -57,9 +57,9 @@ def init_command(
 @waivers_app.command("list")
 def waivers_list(
     paths: Annotated[list[str] | None, typer.Argument(
-        help="What to scan to see which waivers still match [default: .]", show_default=False)] = None,
+        help="What to scan to see which waivers still match (default: .)", show_default=False)] = None,
     config: Annotated[Path | None, typer.Option(
-        "--config", "-c", help="Settings file [default: compliance.yaml in the current or scanned directory]",
+        "--config", "-c", help="Settings file (default: compliance.yaml in the current or scanned directory)",
         show_default=False)] = None,
     format: Annotated[RegisterFormat, typer.Option("--format", "-f", help="Output format")] = RegisterFormat.table,
 ) -> None:

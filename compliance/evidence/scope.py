@@ -37,7 +37,8 @@ def sources(run: Run) -> list[dict]:
         skipped = found.skipped
     else:
         for resource in run.report.resources:
-            _add(rows, run.root, run.root / resource.source.file, "resource source")
+            # Hashed now, from the working tree: the CI run may have scanned another commit.
+            _add(rows, run.root, run.root / resource.source.file, "resource source (hashed at bundle build)")
         skipped = []
     for item in [*skipped, *run.report.skipped]:
         path = run.root / item.path
