@@ -10,7 +10,7 @@ python3 -m venv .venv
 # Real OPA, the oracle the Rego library is tested against. Its metadata asks for
 # Python >= 3.14 but it works on 3.11 (see DESIGN.md, Engines).
 .venv/bin/python -m pip install --quiet --ignore-requires-python 'opa-golib-python-bindings==0.4.4'
-if [ -f scripts/install-render-tools.sh ]; then
-    bash scripts/install-render-tools.sh
-fi
+# helm and kubectl, to render Helm charts and Kustomize overlays: into the venv's bin,
+# where compliance looks for them beside PATH.
+PYTHON=.venv/bin/python bash scripts/install-render-tools.sh .venv/bin
 echo "ready: .venv/bin/compliance --help"

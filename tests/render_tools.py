@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def tools_path() -> str:
-    """PATH with .tools/bin first, as .ci/run sets it."""
-    return os.pathsep.join([str(TOOLS_BIN), os.environ.get("PATH", "")])
+    """Where compliance looks: PATH, then the interpreter's bin (scripts/setup.sh installs there), .tools/bin."""
+    return os.pathsep.join([os.environ.get("PATH", ""), str(Path(sys.executable).parent), str(TOOLS_BIN)])
 
 
 def require(tool: str) -> str:

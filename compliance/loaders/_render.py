@@ -13,6 +13,7 @@ import os
 import selectors
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import zlib
@@ -25,10 +26,10 @@ MAX_STDERR = 64 * 1024
 # How a user gets each tool; printed whenever one is missing.
 INSTALL_HINTS = {
     "helm": "install helm v3 or v4 (https://helm.sh/docs/intro/install/), or run "
-    "scripts/install-render-tools.sh and put .tools/bin on PATH; or render yourself and pipe it: "
+    "scripts/install-render-tools.sh; or render yourself and pipe it: "
     "`helm template CHART | compliance scan -`",
     "kubectl": "install kubectl >= 1.21 (https://kubernetes.io/docs/tasks/tools/) or kustomize, or run "
-    "scripts/install-render-tools.sh and put .tools/bin on PATH; or build yourself and pipe it: "
+    "scripts/install-render-tools.sh; or build yourself and pipe it: "
     "`kubectl kustomize DIR | compliance scan -`",
 }
 # COMPLIANCE_HELM=/path/to/helm etc. pick a binary explicitly.
@@ -63,6 +64,10 @@ def find_tool(name: str, *, untrusted: Path | None = None) -> Path | None:
     candidates = [Path(override)] if override else [
         Path(entry) / name for entry in os.environ.get("PATH", "").split(os.pathsep) if entry
     ]
+    # Beside the interpreter: scripts/setup.sh installs helm and kubectl into the venv's bin,
+    # which is not on PATH when .venv/bin/compliance is run directly.
+    if not override:
+        candidates.append(Path(sys.executable).parent / name)
     guard = untrusted.resolve() if untrusted is not None else None
     for candidate in candidates:
         if not candidate.is_absolute():
