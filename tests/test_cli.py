@@ -78,7 +78,7 @@ def test_clean_scan_exits_0(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "pod.yaml", HARDENED_POD.format(name="p", namespace="n"))
     write(tmp_path, "np.yaml", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
-          "metadata: {name: d, namespace: n}\nspec: {podSelector: {}}\n")
+          "metadata: {name: d, namespace: n}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n")
     result = invoke("scan", ".")
     assert result.exit_code == 0
     assert "0 failed" in result.output

@@ -25,7 +25,7 @@ NETPOL = """
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: deny, namespace: pay}
-spec: {podSelector: {}}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
 """
 
 
