@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from . import waivers
 from .discover import Target, discover
@@ -60,6 +60,8 @@ class ScanOptions:
     python_rule_files: Sequence[Path] = ()  # only ever set with --allow-python-rules
     notices: list[str] = field(default_factory=list)  # settings warnings, copied into the report
     today: dt.date = field(default_factory=dt.date.today)
+    opa: Any = None  # engines.opa_remote.OpaSettings: evaluate Rego on that OPA server (--opa-url)
+    show_duplicates: bool = False  # keep Checkov findings that corroborate one of ours (--show-duplicates)
 
     def load_context(self) -> LoadContext:
         return LoadContext(environment=self.environment, max_file_size=self.max_file_size,
@@ -140,8 +142,9 @@ RELOCATORS: dict[str, Callable[[Target, LoadContext], Callable | None]] = {
 class _Checker:
     """Loads targets and evaluates the per-resource rules; one per process."""
 
-    def __init__(self, options: ScanOptions, policies: PolicySet, python_rules: list[Rule]):
+    def __init__(self, options: ScanOptions, policies: PolicySet, python_rules: list[Rule], remote: Any = None):
         self.options = options
+        self.remote = remote  # engines.opa_remote.RemoteOpa when Rego runs on an OPA server
         self.context = options.load_context()
         self.policies = policies
         self.rego_rules = [r for r in policies.rules if not r.needs_inventory]
@@ -150,7 +153,9 @@ class _Checker:
 
     def rego(self) -> RegoEvaluator:
         if self._rego is None:
-            self._rego = RegoEvaluator(self.policies, params=self.options.params)
+            self._rego = (RegoEvaluator(self.policies, params=self.options.params) if self.remote is None else
+                          self.remote.evaluator(PolicySet(self.policies.modules, self.rego_rules),
+                                                params=self.options.params))
         return self._rego
 
     def check_target(self, target: Target) -> _FileOutcome:
@@ -220,13 +225,23 @@ def scan(options: ScanOptions, *, progress: Callable[[int, int], None] | None = 
     Raises:
         InputError: a named path does not exist or stdin was asked for twice.
         PolicyError: a policy does not compile or has invalid metadata.
+        EngineError: the OPA server (--opa-url) or Checkov cannot be used.
     """
+    if options.opa is not None and "rego" in options.engines:
+        from .engines.opa_remote import RemoteOpa
+
+        with RemoteOpa(options.opa) as remote:  # deletes what it uploaded, even on error
+            return _scan(options, progress, remote)
+    return _scan(options, progress, None)
+
+
+def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, remote: Any) -> ScanReport:
     global _CHECKER
     configured = waivers.from_config(options.waivers, today=options.today, max_days=options.max_waiver_days)
     policies, python_rules = load_rules(options)
     found = discover(options.paths, root=options.root, follow_symlinks=options.follow_symlinks,
                      include_bases=bool(options.loader_options.get("include_bases")))
-    checker = _Checker(options, policies, python_rules)
+    checker = _Checker(options, policies, python_rules, remote)
     if any(r.engine == "rego" for r in policies.rules):
         checker.rego()  # compile now: a broken policy is a usage error, before any file is read
 
@@ -284,7 +299,14 @@ def scan(options: ScanOptions, *, progress: Callable[[int, int], None] | None = 
     inventory_rules = [r for r in [*policies.rules, *python_rules] if r.needs_inventory]
     if inventory_rules:
         targets = {t.display: t for t, _ in outcomes}
-        results.extend(_check_inventory(options, policies, inventory_rules, resources, targets, stdin_texts))
+        results.extend(_check_inventory(options, policies, inventory_rules, resources, targets, stdin_texts,
+                                        remote))
+    if "checkov" in options.engines:
+        from .engines import checkov as checkov_engine
+
+        # Checkov runs once over the scanned paths; its findings join ours, de-duplicated.
+        for rule in checkov_engine.run(options, resources, results, input_warnings):
+            rules_by_id.setdefault(rule.id, rule)
 
     results.sort(key=Result.sort_key)
     resources.sort(key=lambda r: (r.source.file, r.source.start_line, r.source.document, r.id))
@@ -330,13 +352,13 @@ def _disabled(options: ScanOptions) -> tuple[dict[str, str], list[str]]:
 
 
 def _check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule], resources: list[Resource],
-                     targets: dict[str, Target], stdin_texts: dict[str, str]) -> list[Result]:
+                     targets: dict[str, Target], stdin_texts: dict[str, str], remote: Any = None) -> list[Result]:
     inventory = Inventory(resources)
     rego_rules = [r for r in rules if r.engine == "rego"]
     evaluator = None
     if rego_rules:
-        evaluator = RegoEvaluator(PolicySet(policies.modules, rego_rules), params=options.params,
-                                  inventory=[r.body for r in resources])
+        evaluator = (RegoEvaluator if remote is None else remote.evaluator)(
+            PolicySet(policies.modules, rego_rules), params=options.params, inventory=[r.body for r in resources])
     context = options.load_context()
     locators: dict[str, Callable | None] = {}
     out: list[Result] = []

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from compliance.cli import app
 from compliance.fingerprint import fingerprint
 from compliance.model import Origin, Source, Status
-from compliance.reporters import sarif
+from compliance.reporters import _rule_text, sarif
 from compliance.reporters._locations import line_hashes
 from compliance.scan import ScanOptions, ScanReport, scan
 
@@ -151,7 +151,7 @@ def test_sarif_tags_capped_at_ten():
     rule = Rule(id="X-1", name="x", title="X", description="d", severity=Severity.medium, remediation="r",
                 engine="rego", applies_to=AppliesTo(family="kubernetes"))
     controls = [f"fw{i}:c{i}" for i in range(15)]
-    tags = sarif._tags(rule, controls)
+    tags = _rule_text.tags(rule, controls)
     assert len(tags) == 10
     assert tags[:4] == ["security", "compliance", "kubernetes", "fw0"]
 

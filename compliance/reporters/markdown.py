@@ -17,6 +17,7 @@ from ..model import Result, Status
 from ..scan import ScanReport
 from ..summary import summarize
 from ._locations import Locator
+from ._rule_text import controls_lookup
 
 TOP = 20
 
@@ -45,10 +46,8 @@ def render(report: ScanReport, stream: IO[str], *, root: Path | None = None, rep
         controls: rule id -> control ids; default: from compliance.controls if available.
         top: how many findings to list.
     """
-    from .sarif import _controls_lookup
-
     locator = Locator(root=root or Path.cwd(), repo_root=repo_root)
-    controls_of = _controls_lookup(controls)
+    controls_of = controls_lookup(controls)
     summary = summarize(report)
     out: list[str] = ["## Compliance scan", ""]
     if summary.failed:

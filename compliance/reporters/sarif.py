@@ -23,7 +23,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,9 +52,20 @@ from sarif_om import Result as SarifResult
 
 from .. import __version__
 from ..fingerprint import fingerprint
-from ..model import Result, Rule, Severity, Status, format_path
+from ..model import Result, Rule, Status, format_path
 from ..scan import ScanReport
 from ._locations import FINGERPRINT_KEY, Locator
+from ._rule_text import (
+    LEVEL,
+    PRECISION,
+    SECURITY_SEVERITY,
+    ControlsMap,
+    clip,
+    controls_lookup,
+    help_markdown,
+    help_text,
+    tags,
+)
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -64,29 +75,6 @@ TOOL_NAME = "compliance"
 # and rejects files above 10 MB gzip-compressed.
 MAX_RESULTS = 25_000
 MAX_GZIP_BYTES = 10 * 1024 * 1024
-MAX_TAGS = 10  # GitHub shows 10 and rejects more than 20
-MAX_DESCRIPTION = 1024
-
-# GitHub's scale: > 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
-# Always a string: GitHub rejects a number ("expected string").
-SECURITY_SEVERITY = {
-    Severity.critical: "9.5",
-    Severity.high: "8.0",
-    Severity.medium: "5.5",
-    Severity.low: "3.0",
-}
-LEVEL = {
-    Severity.critical: "error",
-    Severity.high: "error",
-    Severity.medium: "warning",
-    Severity.low: "note",
-    Severity.info: "note",
-}
-# Configuration checks decide from the manifest itself, so false positives are
-# rare; "high" rather than "very-high" because a policy cannot see runtime admission.
-PRECISION = "high"
-
-ControlsMap = Mapping[str, Sequence[str]]
 
 
 @attr.s
@@ -183,7 +171,7 @@ def build(report: ScanReport, *, root: Path | None = None, repo_root: Path | Non
           max_results: int = MAX_RESULTS) -> tuple[SarifLog, list[str]]:
     """The SARIF log as sarif-om objects, and warnings; see render()."""
     locator = Locator(root=root or Path.cwd(), repo_root=repo_root)
-    controls_of = _controls_lookup(controls)
+    controls_of = controls_lookup(controls)
     rules = sorted(report.rules, key=lambda r: r.id)
     index = {rule.id: i for i, rule in enumerate(rules)}
     warnings: list[str] = []
@@ -257,24 +245,6 @@ def default_category(paths: Sequence[str], *, root: Path) -> str:
     return f"{TOOL_NAME}/{re.sub(r'[^A-Za-z0-9._+/-]+', '-', slug)}"
 
 
-def _controls_lookup(controls: ControlsMap | None) -> Callable[[str], list[str]]:
-    """rule id -> control refs in the catalog's order (framework, then natural requirement order)."""
-    if controls is not None:
-        return lambda rule_id: list(dict.fromkeys(str(c) for c in controls.get(rule_id, ())))
-    try:
-        from ..controls import controls_for
-    except ImportError:  # a build without the controls stage: rules carry no controls
-        return lambda rule_id: []
-    cache: dict[str, list[str]] = {}
-
-    def lookup(rule_id: str) -> list[str]:
-        if rule_id not in cache:
-            cache[rule_id] = list(dict.fromkeys(controls_for(rule_id)))
-        return cache[rule_id]
-
-    return lookup
-
-
 def _most_severe(results: list[Result], limit: int) -> list[Result]:
     ranked = sorted(range(len(results)), key=lambda i: (-results[i].rule.severity.rank,
                                                         results[i].status is Status.waived, i))
@@ -292,7 +262,7 @@ def _counts(report: ScanReport) -> dict[str, int]:
 
 
 def _descriptor(rule: Rule, controls: list[str]) -> ReportingDescriptor:
-    properties: dict[str, Any] = {"tags": _tags(rule, controls), "precision": PRECISION,
+    properties: dict[str, Any] = {"tags": tags(rule, controls), "precision": PRECISION,
                                   "severity": rule.severity.value}
     if rule.severity in SECURITY_SEVERITY:
         properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
@@ -303,58 +273,13 @@ def _descriptor(rule: Rule, controls: list[str]) -> ReportingDescriptor:
     return ReportingDescriptor(
         id=rule.id,
         name=rule.name or rule.id,
-        short_description=MultiformatMessageString(text=_clip(rule.title or rule.id)),
-        full_description=MultiformatMessageString(text=_clip(rule.description or rule.title or rule.id)),
+        short_description=MultiformatMessageString(text=clip(rule.title or rule.id)),
+        full_description=MultiformatMessageString(text=clip(rule.description or rule.title or rule.id)),
         help=MultiformatMessageString(text=help_text(rule, controls), markdown=help_markdown(rule, controls)),
         help_uri=rule.references[0] if rule.references else None,
         default_configuration=ReportingConfiguration(level=LEVEL[rule.severity]),
         properties=properties,
     )
-
-
-def _tags(rule: Rule, controls: list[str]) -> list[str]:
-    tags = ["security", "compliance"]
-    if rule.applies_to.family:
-        tags.append(rule.applies_to.family)
-    frameworks = sorted({c.split(":", 1)[0] for c in controls if ":" in c})
-    for tag in [*frameworks, *controls]:
-        if len(tags) >= MAX_TAGS:
-            break
-        if tag not in tags:
-            tags.append(tag)
-    return tags
-
-
-def _clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def help_text(rule: Rule, controls: list[str]) -> str:
-    """Plain-text help: what, why, how to fix, controls, references."""
-    lines = [f"{rule.id} {rule.name}: {rule.title} (severity {rule.severity.value})", "",
-             f"Why it matters: {rule.description or rule.title}", "",
-             f"How to fix: {rule.remediation or 'see the references'}"]
-    if controls:
-        lines += ["", "Controls: " + ", ".join(controls)]
-    if rule.references:
-        lines += ["", "References:", *(f"- {ref}" for ref in rule.references)]
-    return "\n".join(lines)
-
-
-def help_markdown(rule: Rule, controls: list[str]) -> str:
-    """Markdown help, shown by GitHub instead of the text."""
-    lines = [f"**{rule.title}** (`{rule.id}` {rule.name}, severity **{rule.severity.value}**)", "",
-             "### Why it matters", "", rule.description or rule.title, "",
-             "### How to fix", "", rule.remediation or "See the references."]
-    types = ", ".join(f"`{t}`" for t in rule.applies_to.types)
-    if rule.applies_to.family or types:
-        lines += ["", f"Applies to: {rule.applies_to.family or 'any family'}" + (f" ({types})" if types else "")]
-    if controls:
-        lines += ["", "### Controls", "", *(f"- `{c}`" for c in controls)]
-    if rule.references:
-        lines += ["", "### References", "", *(f"- <{ref}>" for ref in rule.references)]
-    return "\n".join(lines)
 
 
 def _artifact(uri: str, relative: bool) -> ArtifactLocation:
