@@ -109,6 +109,15 @@ def scan(
     config: Annotated[Path | None, typer.Option(
         "--config", "-c", help="Settings file (default: compliance.yaml in the current or scanned directory)",
         rich_help_panel="Policy", show_default=False)] = None,
+    framework: Annotated[list[str] | None, typer.Option(
+        "--framework", "-F", help="Framework in scope for controls (repeatable: pci, soc2, gdpr, hipaa, nist, or "
+        "a custom id) (default: compliance.yaml frameworks, else all)", rich_help_panel="Policy",
+        show_default=False)] = None,
+    controls: Annotated[list[Path] | None, typer.Option(
+        "--controls", help="A company's own framework catalog file or directory (repeatable)",
+        rich_help_panel="Policy", show_default=False)] = None,
+    show_controls: Annotated[bool, typer.Option(
+        "--show-controls", help="Show the requirements each finding bears on", rich_help_panel="Output")] = False,
     show_waived: Annotated[bool, typer.Option(
         "--show-waived", help="Also list waived findings (dimmed) in the table", rich_help_panel="Output")] = False,
     baseline: Annotated[Path | None, typer.Option(
@@ -175,7 +184,7 @@ def scan(
         options, settings = scan_options(
             paths, config=config, root=root, environment=env, policy=policy or [], builtin=not no_builtin,
             jobs=jobs, max_file_size_mib=max_file_size, follow_symlinks=follow_symlinks,
-            allow_python_rules=allow_python_rules)
+            allow_python_rules=allow_python_rules, frameworks=framework or [], controls=controls or [])
     except ComplianceError as exc:
         _fail(exc)
         return
@@ -201,7 +210,7 @@ def scan(
 
     try:
         messages = write_all(report, specs, root=options.root, verbose=verbose, category=sarif_category,
-                             paths=paths, show_waived=show_waived)
+                             paths=paths, show_waived=show_waived, show_controls=show_controls)
     except ComplianceError as exc:
         _fail(exc)
         return

@@ -23,8 +23,11 @@ STARTER = """\
 # compliance.yaml: settings for `compliance scan` in this repository. Every key is optional;
 # command-line flags override them. Docs: `compliance --help`, README.md.
 
-# Frameworks whose controls are reported (ids as in `compliance controls list`).
-# frameworks: [pci-dss-4.0.1, soc2, gdpr]
+# Frameworks whose controls are reported (ids or aliases as in `compliance controls list`).
+# frameworks: [pci, soc2, gdpr]
+
+# A company's own framework catalogs (same format as the built-in controls/*.yaml).
+# controls: [controls/acme-standard.yaml]
 
 # Lowest severity that fails the scan: critical, high, medium, low, info.
 fail_on: low
@@ -74,6 +77,7 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "waivers_file": str,
     "max_waiver_days": int,
     "max_file_size_mib": int,
+    "controls": list,
 }
 
 
@@ -90,6 +94,7 @@ class Config:
     waivers: list[dict] = field(default_factory=list)  # raw entries, each with "_where"
     max_waiver_days: int = 365
     max_file_size_mib: int | None = None
+    controls: list[Path] = field(default_factory=list)  # a company's own framework catalogs
 
 
 def find(paths: list[str], explicit: Path | None) -> Path | None:
@@ -151,6 +156,7 @@ def load(path: Path | None) -> Config:
         cfg.disabled_rules[str(rule_id)] = reason.strip()
     cfg.policy_dirs = [base / str(p) for p in data.get("policy_dirs", [])]
     cfg.python_rules = [base / str(m) for m in data.get("python_rules", [])]
+    cfg.controls = [base / str(c) for c in data.get("controls", [])]
     cfg.max_waiver_days = data.get("max_waiver_days", 365)
     cfg.max_file_size_mib = data.get("max_file_size_mib")
     for index, entry in enumerate(data.get("waivers", [])):

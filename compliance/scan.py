@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import waivers
+from .controls import Catalogs, load_catalogs
 from .discover import Target, discover
 from .engines import python as python_engine
 from .engines.rego import PolicySet, RegoEvaluator, load_policies
@@ -58,6 +59,8 @@ class ScanOptions:
     waivers: list[dict] = field(default_factory=list)  # raw entries from compliance.yaml / waivers.yaml
     max_waiver_days: int = 365
     python_rule_files: Sequence[Path] = ()  # only ever set with --allow-python-rules
+    frameworks: Sequence[str] = ()  # ids or aliases in scope; empty: every catalog
+    controls_files: Sequence[Path] = ()  # a company's own catalogs, beside the built-in ones
     notices: list[str] = field(default_factory=list)  # settings warnings, copied into the report
     today: dt.date = field(default_factory=dt.date.today)
     opa: Any = None  # engines.opa_remote.OpaSettings: evaluate Rego on that OPA server (--opa-url)
@@ -81,6 +84,10 @@ class ScanReport:
     waiver_register: list[dict] = field(default_factory=list)
     disabled_rules: dict[str, str] = field(default_factory=dict)  # rule id -> reason
     baseline_fixed: list[dict] | None = None  # with --baseline: known findings no longer present
+    # The controls stage: rule id -> requirement refs ("pci-dss-4.0.1:1.3.1"), for the frameworks in scope.
+    controls: dict[str, list[str]] = field(default_factory=dict)
+    catalogs: Any = None  # compliance.controls.Catalogs used for the mapping and coverage
+    frameworks: list[str] = field(default_factory=list)  # framework ids in scope
 
 
 @dataclass(slots=True)
@@ -238,6 +245,8 @@ def scan(options: ScanOptions, *, progress: Callable[[int, int], None] | None = 
 def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, remote: Any) -> ScanReport:
     global _CHECKER
     configured = waivers.from_config(options.waivers, today=options.today, max_days=options.max_waiver_days)
+    catalogs = load_catalogs(list(options.controls_files))
+    selected = catalogs.select(options.frameworks)  # unknown framework names fail before any file is read
     policies, python_rules = load_rules(options)
     found = discover(options.paths, root=options.root, follow_symlinks=options.follow_symlinks,
                      include_bases=bool(options.loader_options.get("include_bases")))
@@ -316,10 +325,22 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
     report = ScanReport(rules, resources, results, skipped, issues, files_scanned=len(outcomes),
                         warnings=input_warnings)
     _apply_waivers(report, configured, options)
+    _map_controls(report, catalogs, selected)
     report.warnings.extend(options.notices)
     report.disabled_rules, unknown = _disabled(options)
     report.warnings.extend(f"disabled_rules: no rule {name!r} exists" for name in unknown)
     return report
+
+
+def _map_controls(report: ScanReport, catalogs: Catalogs, selected: list) -> None:
+    """The controls stage: which requirements each rule bears on, within the frameworks in scope."""
+    in_scope = {f.id for f in selected}
+    report.catalogs = catalogs
+    report.frameworks = [f.id for f in selected]
+    report.controls = {
+        rule.id: [ref for ref in catalogs.controls_for(rule.id) if ref.split(":", 1)[0] in in_scope]
+        for rule in report.rules
+    }
 
 
 def _apply_waivers(report: ScanReport, configured: list[Waiver], options: ScanOptions) -> None:

@@ -11,6 +11,7 @@ from .scan import ScanOptions
 def scan_options(paths: list[str], *, config: Path | None, root: Path | None, environment: str | None,
                  policy: list[Path], builtin: bool, jobs: int, max_file_size_mib: int | None,
                  follow_symlinks: bool = False, allow_python_rules: bool = False,
+                 frameworks: list[str] | None = None, controls: list[Path] | None = None,
                  ) -> tuple[ScanOptions, config_file.Config]:
     """ScanOptions for a scan, and the settings file they were merged with.
 
@@ -33,6 +34,8 @@ def scan_options(paths: list[str], *, config: Path | None, root: Path | None, en
         waivers=settings.waivers,
         max_waiver_days=settings.max_waiver_days,
         python_rule_files=settings.python_rules if allow_python_rules else (),
+        frameworks=frameworks or settings.frameworks,
+        controls_files=[*settings.controls, *(controls or [])],
     )
     if settings.python_rules and not allow_python_rules:
         options.notices.append(

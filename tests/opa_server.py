@@ -21,7 +21,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_BODY = 16 * 1024 * 1024
-_LOCATION = re.compile(r"^(?P<file>[^\n:]+):(?P<row>\d+): (?P<code>\w+): (?P<message>.*)$")
+_LOCATION = re.compile(r"(?P<file>[^\s:]+):(?P<row>\d+): (?P<code>rego_\w+): (?P<message>[^\n]*)")
 
 
 class State:
@@ -57,8 +57,7 @@ class State:
 
 def _errors(text: str) -> list[dict]:
     out = []
-    for line in text.splitlines():
-        match = _LOCATION.match(line.strip())
+    for match in _LOCATION.finditer(text):
         if match:
             out.append({"code": match["code"], "message": match["message"],
                         "location": {"file": match["file"], "row": int(match["row"])}})

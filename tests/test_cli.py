@@ -141,3 +141,25 @@ def test_policy_test_reports_failures(tmp_path):
     assert result.exit_code == 1
     assert "FAIL: a_test.test_wrong" in result.output
     assert result.output.strip().splitlines()[-1] == "FAIL: 1/2"
+
+
+def test_results_carry_controls_and_frameworks_scope_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "pod.yaml", PRIVILEGED)
+    from compliance.controls import controls_for
+
+    everything = controls_for("K8S-001")
+    assert {ref.split(":", 1)[0] for ref in everything} >= {"pci-dss-4.0.1", "nist-800-53-r5"}
+    data = json.loads(invoke("scan", "pod.yaml", "-f", "json").stdout)
+    [row] = [r for r in data["results"] if r["rule_id"] == "K8S-001"]
+    assert row["controls"] == everything
+    pci_only = json.loads(invoke("scan", "pod.yaml", "-f", "json", "--framework", "pci").stdout)
+    [row] = [r for r in pci_only["results"] if r["rule_id"] == "K8S-001"]
+    assert row["controls"] == [c for c in everything if c.startswith("pci-dss-4.0.1:")]
+    assert pci_only["frameworks"] == ["pci-dss-4.0.1"]
+    table = invoke("scan", "pod.yaml", "--framework", "pci", "--show-controls")
+    assert ", ".join(row["controls"]) in table.output.replace("\n", " ").replace("  ", " ") or \
+        row["controls"][0] in table.output
+    unknown = runner.invoke(app, ["scan", "pod.yaml", "--framework", "iso27001"])
+    assert unknown.exit_code == 2
+    assert "unknown framework 'iso27001'" in unknown.output

@@ -466,8 +466,9 @@ def test_pdb_disruption_against_selected_workload_replicas(tmp_path):
 def test_pdb_without_namespace_relates_only_to_workloads_in_its_directory(tmp_path):
     write(tmp_path, "redis-sample/pdb.yaml", _pdb("redis", "minAvailable", "2", "redis").replace(
         ", namespace: payments", ""))
-    write(tmp_path, "redis-sample/redis.yaml", _deployment("redis", replicas="3").replace("  namespace: payments\n", ""))
-    write(tmp_path, "other-sample/redis.yaml", _deployment("redis", replicas="1").replace("  namespace: payments\n", ""))
+    unnamespaced = "  namespace: payments\n"
+    write(tmp_path, "redis-sample/redis.yaml", _deployment("redis", replicas="3").replace(unnamespaced, ""))
+    write(tmp_path, "other-sample/redis.yaml", _deployment("redis", replicas="1").replace(unnamespaced, ""))
     report = run(tmp_path, environment="production")
     assert results_of(report, "K8S-055") == [("pass", "PodDisruptionBudget/redis", "redis-sample/pdb.yaml:1", "")]
 

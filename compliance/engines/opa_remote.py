@@ -17,6 +17,7 @@ when OPA rejects v0 syntax and whose retries re-run failed evaluations.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import socket
 import ssl
@@ -151,7 +152,7 @@ class RemoteOpa:
 
     def upload_modules(self, modules: Sequence[RegoModule]) -> None:
         """PUT each module not yet uploaded; a rejected module stops the scan with OPA's message."""
-        for module in modules:
+        for module in _dependencies_first(modules):
             if module.path in self._uploaded:
                 continue
             self._put_policy(f"{POLICY_PREFIX}/{self.run}/{module.path}", module.source, module.path,
@@ -203,14 +204,37 @@ class RemoteOpa:
                 self.client.request("DELETE", f"v1/policies/{urllib.parse.quote(policy_id)}")
             except EngineError:
                 pass  # best effort: the scan's results do not depend on it
-        for path in self._data_paths:
+        if self._data_paths:  # the whole run's node, not only its leaves
             try:
-                self.client.request("DELETE", f"v1/data/{path}")
+                self.client.request("DELETE", f"v1/data/{DATA_PATH}/{self.run}")
             except EngineError:
                 pass
         self._policy_ids.clear()
         self._data_paths.clear()
         self._uploaded.clear()
+
+
+def _dependencies_first(modules: Sequence[RegoModule]) -> list[RegoModule]:
+    """Modules ordered so a library comes before its users: OPA compiles every module on each PUT."""
+    by_package: dict[str, list[RegoModule]] = {}
+    for module in modules:
+        by_package.setdefault(module.package, []).append(module)
+    out: list[RegoModule] = []
+    placed: set[str] = set()
+
+    def place(module: RegoModule, visiting: frozenset[str]) -> None:
+        if module.path in placed or module.path in visiting:
+            return
+        for package, users in by_package.items():
+            if package != module.package and re.search(rf"\bdata\.{re.escape(package)}\b", module.source):
+                for dep in users:
+                    place(dep, visiting | {module.path})
+        placed.add(module.path)
+        out.append(module)
+
+    for module in modules:
+        place(module, frozenset())
+    return out
 
 
 class RemoteOpaEvaluator:

@@ -72,8 +72,15 @@ def _hcl_load(text: str) -> dict:
     import hcl2
 
     try:
-        # Comments are left out: they are not values ("__comments__" keys otherwise).
-        return hcl2.loads(text, serialization_options=hcl2.SerializationOptions(with_comments=False))
+        options = hcl2.SerializationOptions(with_comments=False)  # comments are not values
+    except AttributeError:
+        # bc-python-hcl2 (pulled in by checkov) installs a module of the same name with an
+        # older, incompatible API; reading .tf with it would give wrong values.
+        raise LoadError("cannot read .tf files: the installed `hcl2` module is not python-hcl2 8 "
+                        "(bc-python-hcl2, installed by checkov, replaces it); run "
+                        "pip install --force-reinstall 'python-hcl2>=8,<9'") from None
+    try:
+        return hcl2.loads(text, serialization_options=options)
     except Exception as exc:  # lark raises many types; all carry line/column when known
         line = getattr(exc, "line", None)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -96,7 +103,8 @@ def _unquote(key: str) -> str:
 def _unquoted(mapping: Any) -> dict:
     if not isinstance(mapping, dict):
         return {}
-    return {_unquote(k): v for k, v in mapping.items() if k != "__is_block__"}
+    # "__is_block__" (python-hcl2 8), "__start_line__"/"__end_line__" (bc-python-hcl2) are metadata.
+    return {_unquote(k): v for k, v in mapping.items() if not (k.startswith("__") and k.endswith("__"))}
 
 
 class _Module:

@@ -56,7 +56,7 @@ def resource_dict(resource: Resource) -> dict:
     return out
 
 
-def result_dict(result: Result) -> dict:
+def result_dict(result: Result, controls: dict[str, list[str]] | None = None) -> dict:
     res = result.resource
     out = {
         "rule_id": result.rule.id,
@@ -70,6 +70,7 @@ def result_dict(result: Result) -> dict:
         "end_line": result.end_line,
         "path": format_path(result.path),
         "message": result.message,
+        "controls": (controls or {}).get(result.rule.id, []),
     }
     if result.details:
         out["details"] = result.details
@@ -85,9 +86,10 @@ def render(report: ScanReport, stream: IO[str]) -> None:
         "schema": SCHEMA,
         "tool": {"name": "compliance", "version": __version__},
         "summary": summarize(report).as_dict(),
-        "rules": [rule_dict(r) for r in report.rules],
+        "rules": [{**rule_dict(r), "controls": report.controls.get(r.id, [])} for r in report.rules],
         "resources": [resource_dict(r) for r in report.resources],
-        "results": [result_dict(r) for r in report.results],
+        "results": [result_dict(r, report.controls) for r in report.results],
+        "frameworks": report.frameworks,
         "skipped": [{"path": s.path, "reason": s.reason, "line": s.line} for s in report.skipped],
         "errors": [{"path": i.path, "line": i.line, "message": i.message} for i in report.issues],
         "warnings": list(report.warnings),

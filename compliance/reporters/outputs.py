@@ -62,7 +62,7 @@ def parse_specs(values: list[str] | None, *, output: Path | None = None) -> list
 
 def write_all(report: ScanReport, specs: list[OutputSpec], *, root: Path, verbose: bool = False,
               category: str | None = None, paths: Sequence[str] = (), show_waived: bool = False,
-              stdout: IO[str] | None = None) -> list[str]:
+              show_controls: bool = False, stdout: IO[str] | None = None) -> list[str]:
     """Render every requested report; return the lines to show on standard error.
 
     Args:
@@ -81,12 +81,14 @@ def write_all(report: ScanReport, specs: list[OutputSpec], *, root: Path, verbos
     for spec in specs:
         if spec.path is None:
             messages += _render(report, spec.format, stdout or sys.stdout, root=root, verbose=verbose,
-                                category=category, paths=paths, show_waived=show_waived, to_file=False)
+                                category=category, paths=paths, show_waived=show_waived, to_file=False,
+                                show_controls=show_controls)
             continue
         try:
             with open(spec.path, "w", encoding="utf-8", newline="\n") as stream:
                 messages += _render(report, spec.format, stream, root=root, verbose=verbose,
-                                    category=category, paths=paths, show_waived=show_waived, to_file=True)
+                                    category=category, paths=paths, show_waived=show_waived, to_file=True,
+                                    show_controls=show_controls)
         except OSError as exc:
             raise InputError(f"cannot write {spec.path}: {exc.strerror or exc}") from None
         if spec.format is not Format.table:
@@ -97,7 +99,8 @@ def write_all(report: ScanReport, specs: list[OutputSpec], *, root: Path, verbos
 
 
 def _render(report: ScanReport, fmt: Format, stream: IO[str], *, root: Path, verbose: bool,
-            category: str | None, paths: Sequence[str], show_waived: bool, to_file: bool) -> list[str]:
+            category: str | None, paths: Sequence[str], show_waived: bool, to_file: bool,
+            show_controls: bool = False) -> list[str]:
     if fmt is Format.json:
         from . import json_report
 
@@ -106,7 +109,8 @@ def _render(report: ScanReport, fmt: Format, stream: IO[str], *, root: Path, ver
         from . import sarif
 
         category = category or sarif.default_category(paths, root=root)
-        return [f"warning: {w}" for w in sarif.render(report, stream, root=root, category=category)]
+        return [f"warning: {w}" for w in sarif.render(report, stream, root=root, category=category,
+                                                      controls=report.controls)]
     elif fmt is Format.junit:
         from . import junit
 
@@ -120,5 +124,5 @@ def _render(report: ScanReport, fmt: Format, stream: IO[str], *, root: Path, ver
 
         console = (Console(file=stream, width=200, no_color=True) if to_file
                    else Console(file=stream, highlight=False))
-        table.render(report, console, verbose=verbose, show_waived=show_waived)
+        table.render(report, console, verbose=verbose, show_waived=show_waived, show_controls=show_controls)
     return []

@@ -20,7 +20,8 @@ SEVERITY_STYLE = {
 }
 
 
-def render(report: ScanReport, console: Console, *, verbose: bool = False, show_waived: bool = False) -> Summary:
+def render(report: ScanReport, console: Console, *, verbose: bool = False, show_waived: bool = False,
+           show_controls: bool = False) -> Summary:
     """Print findings, rule errors, input errors and the summary; return the summary."""
     shown = (Status.failed, Status.waived) if show_waived else (Status.failed,)
     failed = [r for r in report.results if r.status in shown]
@@ -38,6 +39,8 @@ def render(report: ScanReport, console: Console, *, verbose: bool = False, show_
             cell.append(f"{result.resource.source.file}:{result.line}", style="bold")
             cell.append(f"  {result.resource.id}", style="dim")
             cell.append(f"\n{result.message}")
+            if show_controls and report.controls.get(result.rule.id):
+                cell.append(f"\n{', '.join(report.controls[result.rule.id])}", style="cyan")
             if result.status is Status.waived and result.waiver:
                 cell.append(f"\nwaived until {result.waiver['expires']} ({result.waiver['owner'] or 'no owner'}): "
                             f"{result.waiver['reason']}", style="italic")

@@ -94,10 +94,10 @@ def test_plan_mutated_fixture(seed, ops):
 def _plan_shaped(draw_value):
     """A plan document whose every section may hold any JSON value."""
     res = st.fixed_dictionaries({}, optional={
-        "address": st.sampled_from(["aws_s3_bucket.b", "module.m[0].aws_x.y", 'a.b["k"]', "x"]) | draw_value,
+        "address": st.sampled_from(["aws_s3_bucket.logs", "module.m[0].aws_x.y", 'a.b["k"]', "x"]) | draw_value,
         "mode": st.sampled_from(["managed", "data"]) | draw_value,
         "type": st.sampled_from(["aws_s3_bucket", "aws_x"]) | draw_value,
-        "name": st.sampled_from(["b", "y"]) | draw_value,
+        "name": st.sampled_from(["logs", "y"]) | draw_value,
         "index": draw_value, "provider_name": draw_value,
         "values": st.dictionaries(st.sampled_from(["tags", "acl", "region"]), draw_value) | draw_value,
     })
@@ -106,7 +106,7 @@ def _plan_shaped(draw_value):
         lambda inner: st.fixed_dictionaries({}, optional={"resources": st.lists(res, max_size=3),
                                                           "child_modules": st.lists(inner, max_size=2) | draw_value,
                                                           "module_calls": st.dictionaries(
-                                                              st.sampled_from(["m", "n"]),
+                                                              st.sampled_from(["m", "kms"]),
                                                               st.fixed_dictionaries({"module": inner}) | draw_value)}),
         max_leaves=4)
     return st.fixed_dictionaries({"format_version": st.sampled_from(["1.2", "0.1", "99"]) | draw_value,
@@ -130,6 +130,8 @@ def _plan_shaped(draw_value):
 @given(doc=_plan_shaped(JSON_VALUES))
 def test_plan_random_documents(doc):
     with tempfile.TemporaryDirectory() as tmp, time_limit(HANG_SECONDS):
+        # A .tf file beside the plan, so the loader also looks declarations up.
+        (Path(tmp) / "main.tf").write_bytes(HCL_SEEDS[2].read_bytes())
         plan_file(json.dumps(doc).encode(), Path(tmp))
 
 

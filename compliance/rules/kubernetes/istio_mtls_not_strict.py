@@ -40,7 +40,8 @@ _WEAK = ("PERMISSIVE", "DISABLE")
     "inject \"false\" opts out). Such a workload is reported only when no PeerAuthentication governs it "
     "(workload selector, namespace-wide, or mesh-wide, each with a mode other than UNSET); one governed by "
     "a weak policy is covered by that policy's own finding. Policies count only within the workload's "
-    "environment or a shared base (and, when neither names a namespace, within its directory). Workloads outside the mesh are not judged, nor objects with "
+    "environment or a shared base (and, when neither names a namespace, within its directory). Workloads outside "
+    "the mesh are not judged, nor objects with "
     "ownerReferences, whose controller is.",
     severity="high",
     remediation="""Require mutual TLS mesh-wide (or per namespace), and fix clients that still send plaintext.

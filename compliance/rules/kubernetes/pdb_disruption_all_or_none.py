@@ -36,7 +36,8 @@ _PERCENT = re.compile(r"^([0-9]+)%$")
     "drains and so cluster upgrades and node patching, or allows every selected pod to be evicted at once, "
     "which protects nothing. Decisions: the budget is judged on its own values and against each workload "
     "it selects (same namespace, policy/v1 selector semantics, only workloads of its environment or a "
-    "shared base, and for manifests without a namespace only those in the same directory) at the workload's fewest replicas, the autoscaler minimum when one targets it, because "
+    "shared base, and for manifests without a namespace only those in the same directory) at the workload's fewest "
+    "replicas, the autoscaler minimum when one targets it, because "
     "that is when the budget bites; percentages round up as the disruption controller does, so "
     "minAvailable 51% of 1 replica blocks drains. 'Allows all' is not reported for a single-replica "
     "workload, where any disruption is total and replicas-too-few reports the cause. A budget with neither "
@@ -55,6 +56,7 @@ spec:
     applies_to={"family": "kubernetes", "types": ["PodDisruptionBudget"]},
     environments=["production"],
     references=[
+        " "
         "https://kubernetes.io/docs/tasks/run-application/configure-pdb/#think-about-how-your-application-reacts-to-disruptions",
         "https://kubernetes.io/docs/concepts/workloads/pods/disruptions/#pod-disruption-budgets",
     ],
