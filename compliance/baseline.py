@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ._atomic import atomic_text
 from .errors import InputError
 from .fingerprint import fingerprint
 from .model import Result, Status
@@ -23,7 +24,13 @@ def write(results: list[Result], path: Path) -> int:
         key=lambda e: (e["file"], e["rule_id"], e["resource"], e["fingerprint"]),
     )
     unique = list({e["fingerprint"]: e for e in entries}.values())
-    path.write_text(json.dumps({"schema": SCHEMA, "findings": unique}, indent=2, sort_keys=True) + "\n")
+    try:
+        # Re-creating a baseline overwrites it (that is the option's job), atomically and
+        # never through a symbolic link (see _atomic).
+        with atomic_text(path) as stream:
+            stream.write(json.dumps({"schema": SCHEMA, "findings": unique}, indent=2, sort_keys=True) + "\n")
+    except OSError as exc:
+        raise InputError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
     return len(unique)
 
 

@@ -221,7 +221,11 @@ def scan(
     if create_baseline:
         from . import baseline as baseline_file
 
-        count = baseline_file.write(report.results, create_baseline)
+        try:
+            count = baseline_file.write(report.results, create_baseline)
+        except ComplianceError as exc:
+            _fail(exc)
+            return
         err.print(f"wrote baseline {create_baseline}: {count} findings")
     if soft_fail:
         raise typer.Exit(code=0)

@@ -43,11 +43,15 @@ def init_command(
     """
     from .config import STARTER
 
-    if path.exists() and not force:
+    from ._atomic import atomic_text
+
+    # A dangling symbolic link counts as existing: writing through it would create its target.
+    if (path.exists() or path.is_symlink()) and not force:
         err.print(f"[bold red]error:[/] {path} exists; use --force to overwrite it")
         raise typer.Exit(code=2)
     try:
-        path.write_text(STARTER, encoding="utf-8")
+        with atomic_text(path) as stream:
+            stream.write(STARTER)
     except OSError as exc:
         err.print(f"[bold red]error:[/] cannot write {path}: {exc.strerror or exc}")
         raise typer.Exit(code=2) from None

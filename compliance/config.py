@@ -78,6 +78,8 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "max_waiver_days": int,
     "max_file_size_mib": int,
     "controls": list,
+    "engines": list,  # rego, python, checkov
+    "opa": dict,  # url, timeout, ca_cert, keep: evaluate Rego on an OPA server (token: --opa-token only)
 }
 
 
@@ -95,6 +97,8 @@ class Config:
     max_waiver_days: int = 365
     max_file_size_mib: int | None = None
     controls: list[Path] = field(default_factory=list)  # a company's own framework catalogs
+    engines: list[str] = field(default_factory=list)
+    opa: dict = field(default_factory=dict)  # validated keys: url, timeout, ca_cert (a Path), keep
 
 
 def find(paths: list[str], explicit: Path | None) -> Path | None:
@@ -159,6 +163,8 @@ def load(path: Path | None) -> Config:
     cfg.controls = [base / str(c) for c in data.get("controls", [])]
     cfg.max_waiver_days = data.get("max_waiver_days", 365)
     cfg.max_file_size_mib = data.get("max_file_size_mib")
+    cfg.engines = [str(e) for e in data.get("engines", [])]
+    cfg.opa = _opa(data.get("opa", {}), f"{shown}:{_yaml_lines.line_of(data, 'opa')}", base)
     for index, entry in enumerate(data.get("waivers", [])):
         cfg.waivers.append(_waiver_entry(entry, f"{shown}:{getattr(entry, 'line', '?')}", index))
     waivers_file = data.get("waivers_file")
@@ -168,6 +174,20 @@ def load(path: Path | None) -> Config:
     if extra.is_file():
         cfg.waivers.extend(load_waivers_file(extra))
     return cfg
+
+
+def _opa(value: dict, where: str, base: Path) -> dict:
+    """The `opa:` block: url (str), timeout (number of seconds), ca_cert (path), keep (bool)."""
+    types = {"url": str, "timeout": (int, float), "ca_cert": str, "keep": bool}
+    out: dict = {}
+    for key, item in value.items():
+        if key not in types:
+            raise InputError(f"{where}: unknown key opa.{key} (known: {', '.join(types)}; "
+                             "the token is given with --opa-token or COMPLIANCE_OPA_TOKEN, never in this file)")
+        if not isinstance(item, types[key]) or (key == "timeout" and (isinstance(item, bool) or item <= 0)):
+            raise InputError(f"{where}: opa.{key} has an invalid value {item!r}")
+        out[key] = base / item if key == "ca_cert" else item
+    return out
 
 
 def load_waivers_file(path: Path) -> list[dict]:

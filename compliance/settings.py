@@ -5,18 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import config as config_file
-from .scan import ScanOptions
+from .errors import InputError
+from .scan import ENGINES, ScanOptions
+
+KNOWN_ENGINES = ("rego", "python", "checkov")
 
 
 def scan_options(paths: list[str], *, config: Path | None, root: Path | None, environment: str | None,
                  policy: list[Path], builtin: bool, jobs: int, max_file_size_mib: int | None,
                  follow_symlinks: bool = False, allow_python_rules: bool = False,
                  frameworks: list[str] | None = None, controls: list[Path] | None = None,
+                 engines: list[str] | None = None, opa: dict | None = None, show_duplicates: bool = False,
                  ) -> tuple[ScanOptions, config_file.Config]:
     """ScanOptions for a scan, and the settings file they were merged with.
 
     Raises:
         InputError: the settings file is missing (when named), unreadable or invalid.
+        EngineError: an engine asked for (checkov) is not installed.
     """
     settings = config_file.load(config_file.find(paths, config))
     options = ScanOptions(
@@ -36,9 +41,38 @@ def scan_options(paths: list[str], *, config: Path | None, root: Path | None, en
         python_rule_files=settings.python_rules if allow_python_rules else (),
         frameworks=frameworks or settings.frameworks,
         controls_files=[*settings.controls, *(controls or [])],
+        engines=_engines(engines or settings.engines or list(ENGINES)),
+        opa=_opa_settings({**settings.opa, **{k: v for k, v in (opa or {}).items() if v not in (None, False)}}),
+        show_duplicates=show_duplicates,
     )
     if settings.python_rules and not allow_python_rules:
         options.notices.append(
             f"{settings.path}: python_rules not loaded: they run code from the repository; "
             "pass --allow-python-rules to load them")
     return options, settings
+
+
+def _engines(names: list[str]) -> list[str]:
+    """Engine names split on commas, validated; checkov must be installed when asked for."""
+    out = [n.strip() for name in names for n in str(name).split(",") if n.strip()]
+    unknown = [n for n in out if n not in KNOWN_ENGINES]
+    if unknown or not out:
+        raise InputError(f"unknown engine {(unknown or [''])[0]!r}: expected a comma-separated list of "
+                         f"{', '.join(KNOWN_ENGINES)}")
+    if "checkov" in out:
+        from .engines.checkov import require
+
+        require()
+    return list(dict.fromkeys(out))
+
+
+def _opa_settings(values: dict):
+    """OpaSettings when an OPA URL is given (flag or compliance.yaml `opa.url`), else None."""
+    if not values.get("url"):
+        if set(values) - {"keep"}:
+            raise InputError(f"--opa-{sorted(set(values) - {'keep'})[0].replace('_', '-')} needs --opa-url")
+        return None
+    from .engines.opa_remote import OpaSettings
+
+    return OpaSettings(url=values["url"], token=values.get("token"), ca_cert=values.get("ca_cert"),
+                       timeout=float(values.get("timeout", 10.0)), keep=bool(values.get("keep", False)))

@@ -91,7 +91,10 @@ def test_json_to_file_and_stdin(tmp_path, monkeypatch):
     assert result.exit_code == 1
     data = json.loads(out.read_text())
     failed = [r for r in data["results"] if r["status"] == "fail" and r["rule_id"] == "K8S-001"]
+    from compliance.controls import controls_for
+
     assert failed == [{
+        "controls": controls_for("K8S-001"),
         "end_line": 9, "file": "<stdin>", "line": 9, "message": 'container "app" runs privileged '
         "(securityContext.privileged: true)", "path": "spec.containers[0].securityContext.privileged",
         "resource": {"environment": None, "id": "Pod/ns/bad", "name": "bad", "namespace": "ns", "type": "Pod"},

@@ -15,6 +15,7 @@ from typing import IO
 
 from rich.console import Console
 
+from .._atomic import atomic_text
 from ..errors import InputError
 from ..scan import ScanReport
 from . import Format
@@ -85,7 +86,8 @@ def write_all(report: ScanReport, specs: list[OutputSpec], *, root: Path, verbos
                                 show_controls=show_controls)
             continue
         try:
-            with open(spec.path, "w", encoding="utf-8", newline="\n") as stream:
+            # Atomic, and replacing (never following) a symbolic link at the path: see _atomic.
+            with atomic_text(spec.path) as stream:
                 messages += _render(report, spec.format, stream, root=root, verbose=verbose,
                                     category=category, paths=paths, show_waived=show_waived, to_file=True,
                                     show_controls=show_controls)
