@@ -145,6 +145,27 @@ def scan(
     include_bases: Annotated[bool, typer.Option(
         "--include-bases", help="Also build Kustomize bases on their own, not only through the overlays "
         "that include them", rich_help_panel="Input")] = False,
+    engine: Annotated[str | None, typer.Option(
+        "--engine", metavar="LIST", help="Rule engines, comma-separated: rego, python, checkov "
+        "(default: compliance.yaml engines, else rego,python); checkov needs pip install 'compliance[checkov]'",
+        rich_help_panel="Engines", show_default=False)] = None,
+    opa_url: Annotated[str | None, typer.Option(
+        "--opa-url", help="Evaluate Rego rules on this OPA server (e.g. http://localhost:8181) instead of "
+        "in-process", rich_help_panel="Engines", show_default=False)] = None,
+    opa_token: Annotated[str | None, typer.Option(
+        "--opa-token", envvar="COMPLIANCE_OPA_TOKEN", help="Bearer token for the OPA server",
+        rich_help_panel="Engines", show_default=False)] = None,
+    opa_ca_cert: Annotated[Path | None, typer.Option(
+        "--opa-ca-cert", help="CA certificate (PEM) that signed the OPA server's TLS certificate",
+        rich_help_panel="Engines", show_default=False)] = None,
+    opa_timeout: Annotated[float | None, typer.Option(
+        "--opa-timeout", min=0.01, help="Seconds to wait for each OPA request (default: 10)",
+        rich_help_panel="Engines", show_default=False)] = None,
+    opa_keep: Annotated[bool, typer.Option(
+        "--opa-keep", help="Leave the uploaded policies and data on the OPA server", rich_help_panel="Engines")] = False,
+    show_duplicates: Annotated[bool, typer.Option(
+        "--show-duplicates", help="Also list Checkov findings that repeat one of ours on the same resource",
+        rich_help_panel="Engines")] = False,
 ) -> None:
     """Scan files or directories and report failed checks.
 
@@ -184,7 +205,10 @@ def scan(
         options, settings = scan_options(
             paths, config=config, root=root, environment=env, policy=policy or [], builtin=not no_builtin,
             jobs=jobs, max_file_size_mib=max_file_size, follow_symlinks=follow_symlinks,
-            allow_python_rules=allow_python_rules, frameworks=framework or [], controls=controls or [])
+            allow_python_rules=allow_python_rules, frameworks=framework or [], controls=controls or [],
+            engines=[engine] if engine else None, show_duplicates=show_duplicates,
+            opa={"url": opa_url, "token": opa_token, "ca_cert": opa_ca_cert, "timeout": opa_timeout,
+                 "keep": opa_keep})
     except ComplianceError as exc:
         _fail(exc)
         return

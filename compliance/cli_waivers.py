@@ -41,9 +41,8 @@ def init_command(
 
     Exit codes: 0 written; 2 the file exists (without --force) or cannot be written.
     """
-    from .config import STARTER
-
     from ._atomic import atomic_text
+    from .config import STARTER
 
     # A dangling symbolic link counts as existing: writing through it would create its target.
     if (path.exists() or path.is_symlink()) and not force:

@@ -119,6 +119,9 @@ class Catalogs:
             for requirement in framework.requirements:
                 for mapping in requirement.rules:
                     index.setdefault(mapping.rule, []).append((requirement, mapping))
+        from .engines.checkov_map import extend_index
+
+        extend_index(index)  # Checkov checks inherit their mapped rules' requirements
         for pairs in index.values():
             pairs.sort(key=lambda pair: (pair[0].framework, natural_key(pair[0].id)))
         object.__setattr__(self, "_by_rule", index)

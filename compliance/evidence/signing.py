@@ -130,16 +130,19 @@ def write_pair(pair: KeyPair, private_path: Path, public_path: Path, *, force: b
         InputError: a file exists and force is not set, or cannot be written.
     """
     for path in (private_path, public_path):
-        if path.exists() and not force:
+        # A dangling symbolic link counts as existing: writing through it would create its target.
+        if (path.exists() or path.is_symlink()) and not force:
             raise InputError(f"{path} exists; use --force to replace it")
     try:
         private_path.parent.mkdir(parents=True, exist_ok=True)
-        if private_path.exists():
+        if private_path.exists() or private_path.is_symlink():
             private_path.unlink()
         fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(pair.private_pem)
         public_path.parent.mkdir(parents=True, exist_ok=True)
+        if public_path.exists() or public_path.is_symlink():
+            public_path.unlink()  # replace a link, never write through it
         public_path.write_bytes(pair.public_pem)
     except OSError as exc:
         raise InputError(f"cannot write key: {exc}") from None

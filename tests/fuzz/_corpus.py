@@ -1,0 +1,21 @@
+"""Seed corpus for the atheris harnesses: the repository's real documents."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parent / ".corpus"  # git-ignored working corpus
+
+
+def with_seeds(argv: list[str], name: str, seeds: list[Path]) -> list[str]:
+    """argv with a corpus directory (seeded with `seeds`) appended unless one is given."""
+    if any(not a.startswith("-") for a in argv[1:]):
+        return argv  # the caller named its own corpus directories
+    directory = CORPUS / name
+    directory.mkdir(parents=True, exist_ok=True)
+    for seed in seeds:
+        target = directory / f"seed-{seed.name}"
+        if not target.exists():
+            shutil.copyfile(seed, target)
+    return [*argv, str(directory)]
