@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -62,8 +63,16 @@ def summarize(report: ScanReport) -> Summary:
 
 
 def _reason_group(reason: str) -> str:
-    # "List item 3: document has no ..." and the like group under their cause.
-    return reason.split(": ", 1)[1] if reason.startswith(("List item", "item ")) else reason
+    """The kind of skip, without the paths and details that make each reason unique.
+
+    "used by Kustomize k8s/overlays/dev (scanned as built)" -> "used by Kustomize";
+    the full reasons are listed with --verbose and in the JSON report.
+    """
+    if reason.startswith(("List item", "item ")):
+        reason = reason.split(": ", 1)[-1]
+    head = re.split(r": | \(", reason, maxsplit=1)[0]
+    words = [w for w in head.split() if "/" not in w]
+    return " ".join(words).rstrip(", ") or reason
 
 
 def failing(results: list[Result], threshold: Severity) -> list[Result]:

@@ -124,3 +124,24 @@ def test_plan_of_50000_resources_loads_in_bounded_time(tmp_path):
     assert loaded.locate(last, ("values", "bucket")) == (1, 1)
     # About 5 s on one core; the bound catches a return of the per-resource YAML parse (minutes).
     assert elapsed < 60, f"{count} resources took {elapsed:.1f}s"
+
+
+def test_deeply_nested_tf_beside_a_plan_is_not_a_crash(tmp_path):
+    # The .tf block scanner recurses per nested block: it once raised RecursionError out of
+    # the plan loader while looking for declarations; now the file is just not used.
+    (tmp_path / "deep.tf").write_text('resource "aws_s3_bucket" "b" {\n' + "a {\n" * 5000 + "}\n" * 5001)
+    loaded = _plan(tmp_path, json.dumps({"format_version": "1.2", "terraform_version": "1.5.7",
+                                         "planned_values": {"root_module": {"resources": [BUCKET]}}}))
+    assert [(r.id, r.source.file, r.source.start_line) for r in loaded.resources] == [
+        ("aws_s3_bucket.b", "plan.json", 1)]
+    assert loaded.issues == []
+
+
+def test_deeply_nested_tf_is_an_input_error(tmp_path):
+    from compliance.loaders import terraform_hcl
+
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n x = ' + "{ a = " * 600 + "1"
+                                      + " }" * 600 + "\n}\n")
+    loaded = terraform_hcl.load(Target(tmp_path, ".", "terraform-hcl"), LoadContext())
+    assert (loaded.resources, loaded.issues) == ([], [InputIssue(
+        "main.tf", "HCL nested too deeply for the parser (hundreds of levels); refused", None)])

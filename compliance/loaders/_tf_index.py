@@ -48,7 +48,10 @@ def parsed_file(path: Path, *, max_bytes: int = 32 * 1024 * 1024) -> tuple[str, 
     cached = _FILES.get(key)
     if cached is None:
         text = read_text(path, max_bytes)
-        cached = (text, parse_blocks(text))
+        try:
+            cached = (text, parse_blocks(text))
+        except RecursionError:  # the block scanner recurses per nested block
+            raise LoadError("HCL nested too deeply for the parser (hundreds of levels); refused") from None
         _FILES[key] = cached
     return cached
 

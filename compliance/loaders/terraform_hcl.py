@@ -82,6 +82,9 @@ def _hcl_load(text: str) -> dict:
     try:
         return hcl2.loads(text, serialization_options=options)
     except Exception as exc:  # lark raises many types; all carry line/column when known
+        # Deep nesting exhausts the recursive parser; lark may wrap that in a VisitError.
+        if isinstance(exc, RecursionError) or isinstance(getattr(exc, "orig_exc", None), RecursionError):
+            raise LoadError("HCL nested too deeply for the parser (hundreds of levels); refused") from None
         line = getattr(exc, "line", None)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise LoadError(f"invalid HCL: {first}", line if isinstance(line, int) and line > 0 else None) from None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent / ".corpus"  # git-ignored working corpus
+# The working corpus grows as the fuzzer finds new paths: kept outside the repository.
+CORPUS = Path(os.environ.get("FUZZ_CORPUS") or Path(tempfile.gettempdir()) / "compliance-fuzz")
 
 
 def with_seeds(argv: list[str], name: str, seeds: list[Path]) -> list[str]:
