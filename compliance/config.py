@@ -39,7 +39,7 @@ fail_on: low
 
 # Rule parameters, by rule id.
 # params:
-#   K8S-020: {allowed_registries: [registry.example.com]}
+#   K8S-021: {allowed_registries: [registry.example.com]}
 
 # Rules switched off, each with the reason (reported in every scan).
 # disabled_rules:

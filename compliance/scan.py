@@ -308,6 +308,13 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
     inventory_rules = [r for r in [*policies.rules, *python_rules] if r.needs_inventory]
     if inventory_rules:
         targets = {t.display: t for t, _ in outcomes}
+        # A .tf directory is one target whose resources name their own files (rendered
+        # Helm and Kustomize resources find theirs through _origin_target).
+        for target, outcome in outcomes:
+            for resource in outcome.resources:
+                origin = resource.source.origin
+                if origin is None or origin.kind.startswith("terraform"):
+                    targets.setdefault(resource.source.file, target)
         results.extend(_check_inventory(options, policies, inventory_rules, resources, targets, stdin_texts,
                                         remote))
     if "checkov" in options.engines:

@@ -103,12 +103,15 @@ def _run_checkov(inputs: dict[str, list[str]], warnings: list[str]) -> list[tupl
         raise EngineError(f"cannot load Checkov: {type(exc).__name__}: {exc}; reinstall: {INSTALL_HINT}") from None
     records: list[tuple[str, object]] = []
     for framework, files in inputs.items():
-        if framework == "kubernetes":
-            from checkov.kubernetes.runner import Runner
-        elif framework == "terraform":
-            from checkov.terraform.runner import Runner
-        else:
-            from checkov.terraform.plan_runner import Runner
+        try:
+            Runner = _runner(framework)  # noqa: N806
+        except ImportError as exc:
+            # Checkov's Terraform parser (bc-python-hcl2) installs a module named `hcl2`, as does our
+            # python-hcl2 (>= 8); in one environment only one of them can be importable.
+            warnings.append(f"checkov: {framework} checks unavailable ({exc}); {len(files)} file(s) were checked "
+                            "by our rules only. Checkov's Terraform support needs bc-python-hcl2, whose `hcl2` "
+                            "module conflicts with python-hcl2 >= 8 that compliance uses")
+            continue
         try:
             report = Runner().run(root_folder=None, files=files,
                                   runner_filter=RunnerFilter(framework=[framework], show_progress_bar=False))
@@ -122,6 +125,16 @@ def _run_checkov(inputs: dict[str, list[str]], warnings: list[str]) -> list[tupl
     records.sort(key=lambda fr: (fr[1].file_abs_path or "", fr[1].file_line_range, fr[1].check_id,
                                  fr[1].resource))
     return records
+
+
+def _runner(framework: str):
+    if framework == "kubernetes":
+        from checkov.kubernetes.runner import Runner
+    elif framework == "terraform":
+        from checkov.terraform.runner import Runner
+    else:
+        from checkov.terraform.plan_runner import Runner
+    return Runner
 
 
 class _ResourceIndex:
