@@ -58,7 +58,10 @@ def main(
 
 
 def _fail(exc: ComplianceError) -> None:
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    from rich.markup import escape
+
+    # escape: messages quote user text and commands such as pip install 'compliance[checkov]'.
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
     raise typer.Exit(code=exc.exit_code)
 
 
@@ -118,6 +121,10 @@ def scan(
         rich_help_panel="Policy", show_default=False)] = None,
     show_controls: Annotated[bool, typer.Option(
         "--show-controls", help="Show the requirements each finding bears on", rich_help_panel="Output")] = False,
+    tf_root: Annotated[Path | None, typer.Option(
+        "--tf-root", help="Directory holding the .tf files a Terraform plan was made from (default: the plan's "
+        "directory and its parents up to --root)", rich_help_panel="Input", show_default=False,
+        exists=True, file_okay=False)] = None,
     show_waived: Annotated[bool, typer.Option(
         "--show-waived", help="Also list waived findings (dimmed) in the table", rich_help_panel="Output")] = False,
     baseline: Annotated[Path | None, typer.Option(
@@ -219,6 +226,8 @@ def scan(
     options.loader_options.update(
         helm_values=[str(v) for v in helm_values or []], helm_set=list(helm_set or []),
         helm_release=helm_release, helm_namespace=helm_namespace, include_bases=include_bases)
+    if tf_root is not None:
+        options.loader_options["tf_root"] = str(tf_root)
     fail_on = fail_on or settings.fail_on or Severity.low
     try:
         report = _run_with_progress(run_scan, options)

@@ -97,7 +97,7 @@ def test_unknown_engine_exits_2(tmp_path):
 
 def _checkov_scan(tmp_path, **kw):
     (tmp_path / "pod.yaml").write_text(POD)
-    return scan(ScanOptions(paths=["pod.yaml"], root=tmp_path, jobs=1, engines=("rego", "python", "checkov"), **kw))
+    return scan(ScanOptions(paths=[str(tmp_path / "pod.yaml")], root=tmp_path, jobs=1, engines=("rego", "python", "checkov"), **kw))
 
 
 def _row(result):
@@ -119,7 +119,7 @@ def test_checkov_findings_become_results(tmp_path):
     # Checkov's result sits on our Resource object, so waivers/controls/reporters see one resource.
     assert {id(r.resource) for r in report.results} == {id(report.resources[0])}
     passed = {r.rule.id for r in report.results if r.rule.engine == "checkov" and r.status.value == "pass"}
-    assert "CKV_K8S_1" in passed and "CKV_K8S_1" not in by_rule
+    assert "CKV_K8S_17" in passed and "CKV_K8S_17" not in by_rule
 
 
 @needs_checkov
@@ -167,7 +167,7 @@ def test_cli_json_shows_ckv_with_controls(tmp_path):
 def test_engine_checkov_alone_and_from_config(tmp_path):
     (tmp_path / "pod.yaml").write_text(POD)
     (tmp_path / "compliance.yaml").write_text("engines: [checkov]\n")
-    report = scan(ScanOptions(paths=["pod.yaml"], root=tmp_path, jobs=1, engines=("checkov",)))
+    report = scan(ScanOptions(paths=[str(tmp_path / "pod.yaml")], root=tmp_path, jobs=1, engines=("checkov",)))
     assert {r.rule.engine for r in report.results} == {"checkov"}
     from compliance.settings import scan_options
 
