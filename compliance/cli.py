@@ -169,7 +169,8 @@ def scan(
         "--opa-timeout", min=0.01, help="Seconds to wait for each OPA request (default: 10)",
         rich_help_panel="Engines", show_default=False)] = None,
     opa_keep: Annotated[bool, typer.Option(
-        "--opa-keep", help="Leave the uploaded policies and data on the OPA server", rich_help_panel="Engines")] = False,
+        "--opa-keep", help="Leave the uploaded policies and data on the OPA server",
+        rich_help_panel="Engines")] = False,
     show_duplicates: Annotated[bool, typer.Option(
         "--show-duplicates", help="Also list Checkov findings that repeat one of ours on the same resource",
         rich_help_panel="Engines")] = False,

@@ -13,6 +13,7 @@ prints the bound port on the first line of stdout, serves on 127.0.0.1 until kil
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -197,10 +198,8 @@ def main() -> None:
         original(self)
 
     server.RequestHandlerClass.do_GET = do_get
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     sys.exit(0)
 
 

@@ -19,7 +19,8 @@ from compliance.errors import InputError
 from compliance.scan import ScanOptions, load_rules, scan
 
 HAVE_CHECKOV = importlib.util.find_spec("checkov") is not None
-needs_checkov = pytest.mark.skipif(not HAVE_CHECKOV, reason="checkov is not installed: pip install 'compliance[checkov]'")
+needs_checkov = pytest.mark.skipif(not HAVE_CHECKOV,
+                                   reason="checkov is not installed: pip install 'compliance[checkov]'")
 
 POD = """\
 apiVersion: v1
@@ -97,7 +98,8 @@ def test_unknown_engine_exits_2(tmp_path):
 
 def _checkov_scan(tmp_path, **kw):
     (tmp_path / "pod.yaml").write_text(POD)
-    return scan(ScanOptions(paths=[str(tmp_path / "pod.yaml")], root=tmp_path, jobs=1, engines=("rego", "python", "checkov"), **kw))
+    return scan(ScanOptions(paths=[str(tmp_path / "pod.yaml")], root=tmp_path, jobs=1,
+                            engines=("rego", "python", "checkov"), **kw))
 
 
 def _row(result):
@@ -132,7 +134,8 @@ def test_duplicates_are_folded_into_ours(tmp_path):
         assert failed[ours].details["corroborated_by"] == [ckv], ours
         assert ckv not in failed
     # Different concept (like): both shown.
-    assert "K8S-008" in failed and "CKV_K8S_28" in failed and "corroborated_by" not in (failed["K8S-008"].details or {})
+    assert "K8S-008" in failed and "CKV_K8S_28" in failed
+    assert "corroborated_by" not in (failed["K8S-008"].details or {})
 
 
 @needs_checkov

@@ -87,11 +87,20 @@ def test_rule_fixtures_identical(opa):
     assert _rows(remote) == _rows(local)
 
 
-def test_parallel_workers_use_the_server(opa):
-    local = _scan(["examples/payment-platform"])
-    remote = scan(ScanOptions(paths=["examples/payment-platform"], root=REPO, jobs=2,
-                              opa=OpaSettings(opa.url)))
+def test_parallel_workers_use_the_server(opa, tmp_path):
+    # Enough files for the forked worker pool (scan.POOL_MIN_FILES): each worker queries the server.
+    from compliance.scan import POOL_MIN_FILES
+
+    for index in range(POOL_MIN_FILES + 4):
+        privileged = "true" if index % 2 else "false"
+        (tmp_path / f"pod{index:02d}.yaml").write_text(
+            f"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{index}\n  namespace: shop\nspec:\n  containers:\n"
+            f"    - name: c\n      image: nginx:1.27\n      securityContext:\n        privileged: {privileged}\n")
+    local = scan(ScanOptions(paths=[str(tmp_path)], root=tmp_path, jobs=1))
+    remote = scan(ScanOptions(paths=[str(tmp_path)], root=tmp_path, jobs=2, opa=OpaSettings(opa.url)))
     assert _rows(remote) == _rows(local)
+    privileged = sorted(r[1] for r in _rows(remote) if r[0] == "K8S-001" and r[5] == "fail")
+    assert privileged == sorted(f"Pod/shop/p{i}" for i in range(1, POOL_MIN_FILES + 4, 2))
 
 
 def test_cleanup_and_keep(opa):
@@ -124,7 +133,7 @@ def test_policy_rejected_shows_opa_message(opa, tmp_path):
     text = str(info.value)
     assert text.startswith(f"OPA rejected policy {bad.as_posix()}/broken.rego: "
                            "error(s) occurred while compiling module(s)\n")
-    assert f"compliance-scan/run_" in text and "broken.rego:6: rego_parse_error:" in text
+    assert "compliance-scan/run_" in text and "broken.rego:6: rego_parse_error:" in text
     assert opa.state()["policies"] == []  # nothing left behind after the failure
 
 
@@ -132,7 +141,8 @@ def test_runtime_error_in_one_rule_is_an_error_result(opa, tmp_path):
     pol = tmp_path / "policies"
     pol.mkdir()
     (pol / "div.rego").write_text(
-        "package custom.div\nimport rego.v1\n\ndeny contains msg if {\n  x := 1 / 0\n  msg := sprintf(\"%v\", [x])\n}\n")
+        "package custom.div\nimport rego.v1\n\n"
+        "deny contains msg if {\n  x := 1 / 0\n  msg := sprintf(\"%v\", [x])\n}\n")
     (pol / "ok.rego").write_text(
         "package custom.ok\nimport rego.v1\n\ndeny contains \"always\" if { input.kind }\n")
     target = tmp_path / "pod.yaml"
@@ -213,3 +223,29 @@ def test_bad_url_and_https_options():
         RemoteOpa(OpaSettings("http://127.0.0.1:1", ca_cert=Path("ca.pem")))
     with pytest.raises(EngineError, match="--opa-ca-cert missing.pem: cannot load"):
         RemoteOpa(OpaSettings("https://127.0.0.1:1", ca_cert=Path("missing.pem")))
+
+
+def test_opa_settings_from_config_and_flags(tmp_path):
+    from compliance.errors import InputError
+    from compliance.settings import scan_options
+
+    (tmp_path / "compliance.yaml").write_text("opa:\n  url: http://opa.internal:8181\n  timeout: 5\n"
+                                              "  ca_cert: certs/ca.pem\n  keep: true\n")
+    common = dict(config=tmp_path / "compliance.yaml", root=tmp_path, environment=None, policy=[], builtin=True,
+                  jobs=1, max_file_size_mib=None)
+    options, _ = scan_options([str(tmp_path)], **common)
+    assert options.opa == OpaSettings("http://opa.internal:8181", ca_cert=tmp_path / "certs" / "ca.pem",
+                                      timeout=5.0, keep=True)
+    options, _ = scan_options([str(tmp_path)], **common, opa={"url": "https://other:8181", "token": "t0k",
+                                                              "timeout": 2.5, "keep": False})
+    assert (options.opa.url, options.opa.token, options.opa.timeout, options.opa.keep) == (
+        "https://other:8181", "t0k", 2.5, True)
+    assert "t0k" not in repr(options.opa)
+    (tmp_path / "compliance.yaml").write_text("opa:\n  url: http://x\n  token: abc\n")
+    with pytest.raises(InputError, match=r"compliance.yaml:1: unknown key opa.token .*never in this file"):
+        scan_options([str(tmp_path)], **common)
+    (tmp_path / "compliance.yaml").write_text("")
+    with pytest.raises(InputError, match="^--opa-timeout needs --opa-url$"):
+        scan_options([str(tmp_path)], **common, opa={"timeout": 3.0})
+    options, _ = scan_options([str(tmp_path)], **common, opa={"token": "from-env"})
+    assert options.opa is None

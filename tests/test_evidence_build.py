@@ -214,7 +214,7 @@ def test_evidence_results_are_the_whole_population(bundle):
         report = scan(options)
     rows = lines(bundle / "results/results.jsonl")
     assert [{k: v for k, v in row.items() if k not in ("run", "fingerprint")} for row in rows] == \
-        [result_dict(r) for r in report.results]
+        [result_dict(r, report.controls) for r in report.results]
     assert {row["status"] for row in rows} == {"pass", "fail", "waived"}
     waived = [(r["rule_id"], r["resource"]["id"], r["line"], r["message"]) for r in rows if r["status"] == "waived"]
     assert waived == [("K8S-031", "Deployment/shop/web", 19,

@@ -5,7 +5,7 @@ loaders read: Kubernetes manifests, Terraform .tf files and Terraform plan JSON.
 Rendered Helm/Kustomize output and standard input are not given to it (it would
 render or read them differently) and a warning says so. Its records become our
 Results on our own Resource objects, so waivers, controls, baselines and every
-reporter treat them like ours. Severity comes from controls/mappings/checkov.yaml
+reporter treat them like ours. Severity comes from controls/checkov-map.yml
 (Checkov's own severities need a paid API key). A failed check that finds the same
 problem as one of our failed rules on the same resource is dropped and named in our
 Result.details["corroborated_by"] (ScanOptions.show_duplicates keeps both).

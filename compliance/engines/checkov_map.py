@@ -1,4 +1,4 @@
-"""Checkov check ids -> our rules (controls/mappings/checkov.yaml). No checkov import here.
+"""Checkov check ids -> our rules (controls/checkov-map.yml). No checkov import here.
 
 The framework catalogs own the requirement -> rule mapping; a Checkov check gets the
 requirements of the rules it is mapped to, so catalogs never list CKV ids by hand and
@@ -35,7 +35,8 @@ class CheckMapping:
 def map_file() -> Path:
     from ..resources import data_dir
 
-    return data_dir("controls") / "mappings" / "checkov.yaml"
+    # .yml, not .yaml: the catalog loader reads every controls/*.yaml as a framework.
+    return data_dir("controls") / "checkov-map.yml"
 
 
 def load_map(path: Path) -> dict[str, CheckMapping]:

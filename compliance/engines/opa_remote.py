@@ -16,10 +16,10 @@ when OPA rejects v0 syntax and whose retries re-run failed evaluations.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
-import socket
 import ssl
 import urllib.error
 import urllib.parse
@@ -90,12 +90,12 @@ class OpaClient:
                 raw = answer.read()
         except urllib.error.HTTPError as exc:
             raise OpaHTTPError(exc.code, _opa_message(exc.read())) from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise EngineError(f"OPA at {self.base} did not answer within {self.settings.timeout:g}s "
                               "(--opa-timeout)") from None
         except urllib.error.URLError as exc:
             reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
+            if isinstance(reason, TimeoutError):
                 raise EngineError(f"OPA at {self.base} did not answer within {self.settings.timeout:g}s "
                                   "(--opa-timeout)") from None
             raise EngineError(f"cannot reach OPA at {self.base}: {reason}") from None
@@ -200,15 +200,11 @@ class RemoteOpa:
         if self.client.settings.keep:
             return
         for policy_id in reversed(self._policy_ids):
-            try:
+            with contextlib.suppress(EngineError):  # best effort: the scan's results do not depend on it
                 self.client.request("DELETE", f"v1/policies/{urllib.parse.quote(policy_id)}")
-            except EngineError:
-                pass  # best effort: the scan's results do not depend on it
         if self._data_paths:  # the whole run's node, not only its leaves
-            try:
+            with contextlib.suppress(EngineError):
                 self.client.request("DELETE", f"v1/data/{DATA_PATH}/{self.run}")
-            except EngineError:
-                pass
         self._policy_ids.clear()
         self._data_paths.clear()
         self._uploaded.clear()

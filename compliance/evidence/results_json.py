@@ -82,6 +82,8 @@ def _report(document: dict) -> ScanReport:
         warnings=list(document.get("warnings", [])),
         waiver_register=list(document.get("waivers", [])),
         disabled_rules=dict(document.get("disabled_rules", {})),
+        controls={r["id"]: list(r.get("controls") or []) for r in document.get("rules", [])},
+        frameworks=list(document.get("frameworks", [])),
     )
 
 

@@ -96,7 +96,8 @@ def inventory(run: Run, source_rows: list[dict]) -> list[dict]:
 
 def results(run: Run) -> list[dict]:
     """Every result of a run, passes included, in the report's stable order."""
-    return [dict(result_dict(r), run=run.id, fingerprint=fingerprint(r)) for r in run.report.results]
+    return [dict(result_dict(r, run.report.controls), run=run.id, fingerprint=fingerprint(r))
+            for r in run.report.results]
 
 
 def reconciliation(runs: list[Run], source_rows: dict[str, list[dict]]) -> dict:
