@@ -353,8 +353,19 @@ def _map_controls(report: ScanReport, catalogs: Catalogs, selected: list) -> Non
 def _apply_waivers(report: ScanReport, configured: list[Waiver], options: ScanOptions) -> None:
     """The waivers stage: configured plus inline waivers mark failures `waived`."""
     active = list(configured)
+    cache: dict[str, list[str] | None] = {}
+
+    def read_lines(file: str) -> list[str] | None:
+        if file not in cache:
+            try:
+                cache[file] = read_text(Path(options.root) / file, options.max_file_size).splitlines()
+            except (OSError, LoadError):
+                cache[file] = None
+        return cache[file]
+
     for resource in report.resources:
-        found, problems = waivers.inline(resource, today=options.today, max_days=options.max_waiver_days)
+        found, problems = waivers.inline(resource, today=options.today, max_days=options.max_waiver_days,
+                                         read_lines=read_lines)
         active.extend(found)
         report.warnings.extend(problems)
     report.warnings.extend(waivers.apply(report.results, active, today=options.today))

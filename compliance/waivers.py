@@ -6,7 +6,13 @@ is reported as stale. Inline waivers live in a Kubernetes annotation:
 
     compliance.dev/waive: "K8S-007 until=2027-03-31 reason='vendor image' owner=team-payments ticket=PAY-1"
 
-several separated by `;`. `until` and `reason` are required inline.
+several separated by `;`. In Terraform the same text follows a comment directly
+above the resource block:
+
+    # compliance.dev/waive: AWS-003 until=2027-03-31 reason='legacy bucket, PAY-9' owner=team-payments
+    resource "aws_s3_bucket" "legacy" {
+
+`until` and `reason` are required inline.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .errors import InputError
@@ -90,14 +97,17 @@ def from_config(entries: list[dict], *, today: dt.date, max_days: int) -> list[W
     return out
 
 
-def inline(resource: Resource, *, today: dt.date, max_days: int) -> tuple[list[Waiver], list[str]]:
-    """Waivers a Kubernetes resource declares in its annotation, and why any were rejected."""
-    meta = resource.body.get("metadata") if isinstance(resource.body, dict) else None
-    annotations = meta.get("annotations") if isinstance(meta, dict) else None
-    text = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
-    if not isinstance(text, str):
+def inline(resource: Resource, *, today: dt.date, max_days: int,
+           read_lines: Callable[[str], list[str] | None] | None = None) -> tuple[list[Waiver], list[str]]:
+    """Waivers a resource declares itself, and why any were rejected.
+
+    Kubernetes: the compliance.dev/waive annotation. Terraform: comment lines
+    `# compliance.dev/waive: AWS-001 until=... reason=...` directly above the
+    `resource` block in its .tf file (read_lines gives a file's lines).
+    """
+    text, where = _inline_text(resource, read_lines)
+    if text is None:
         return [], []
-    where = f"{resource.source.file}:{resource.source.start_line} {resource.id} annotation {ANNOTATION}"
     waivers, problems = [], []
     for part in (p.strip() for p in text.replace("\n", ";").split(";")):
         if not part:
@@ -155,6 +165,27 @@ def apply(results: list[Result], waivers: list[Waiver], *, today: dt.date) -> li
             warnings.append(f"{waiver.where}: waiver for {waiver.rule} on {waiver.resource} matches no failing "
                             "result (stale: remove it)")
     return warnings
+
+
+def _inline_text(resource: Resource, read_lines) -> tuple[str | None, str]:
+    src = resource.source
+    if resource.family == "terraform":
+        if read_lines is None or not src.file.endswith(".tf"):
+            return None, ""
+        lines = read_lines(src.file) or []
+        found, number = [], src.start_line - 1  # the line above `resource "type" "name" {`
+        while number >= 1 and lines[number - 1].lstrip().startswith(("#", "//")):
+            comment = lines[number - 1].lstrip().lstrip("#/").strip()
+            if comment.startswith(ANNOTATION + ":"):
+                found.append(comment[len(ANNOTATION) + 1:].strip())
+            number -= 1
+        where = f"{src.file}:{number + 1} {resource.id} comment {ANNOTATION}"
+        return (";".join(reversed(found)) if found else None), where
+    meta = resource.body.get("metadata") if isinstance(resource.body, dict) else None
+    annotations = meta.get("annotations") if isinstance(meta, dict) else None
+    text = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
+    where = f"{src.file}:{src.start_line} {resource.id} annotation {ANNOTATION}"
+    return (text if isinstance(text, str) else None), where
 
 
 def _date(value: object, where: str) -> dt.date:

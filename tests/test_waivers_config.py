@@ -212,3 +212,35 @@ def test_python_rules_from_settings_load_only_when_allowed(tmp_path):
              if r["rule_id"] == "ORG-100" and r["status"] == "fail"]
     assert found == [("ORG-100", "Pod/pay/app", 6, "Pod 'app' has no team label"),
                      ("ORG-100", "NetworkPolicy/pay/deny", 3, "NetworkPolicy 'deny' has no team label")]
+
+
+TF_VOLUME = """
+# scratch space for the nightly batch
+{comment}
+resource "aws_ebs_volume" "batch_scratch" {{
+  availability_zone = "eu-west-1a"
+  size              = 200
+  encrypted         = false
+}}
+"""
+
+
+def test_terraform_inline_waiver_is_a_comment_above_the_resource(tmp_path):
+    write(tmp_path, "tf/main.tf", TF_VOLUME.format(
+        comment=f"# compliance.dev/waive: AWS-015 until={SOON} reason='scratch data only' owner=team-batch"))
+    report = run(tmp_path, str(tmp_path / "tf"))
+    [result] = [r for r in report.results if r.rule.id == "AWS-015"]
+    assert (result.status, result.waiver["reason"], result.waiver["owner"]) == (
+        Status.waived, "scratch data only", "team-batch")
+    [entry] = report.waiver_register
+    assert (entry["inline"], entry["where"]) == (
+        True, "tf/main.tf:1 aws_ebs_volume.batch_scratch comment compliance.dev/waive")
+
+
+def test_terraform_inline_waiver_without_expiry_is_rejected(tmp_path):
+    write(tmp_path, "tf/main.tf", TF_VOLUME.format(comment="// compliance.dev/waive: AWS-015 reason=forever"))
+    report = run(tmp_path, str(tmp_path / "tf"))
+    assert [r.status for r in report.results if r.rule.id == "AWS-015"] == [Status.failed]
+    assert report.warnings == [
+        "tf/main.tf:1 aws_ebs_volume.batch_scratch comment compliance.dev/waive: inline waiver for AWS-015 "
+        "rejected: it has no until=YYYY-MM-DD expiry"]
