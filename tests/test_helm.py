@@ -29,6 +29,7 @@ def helm_on_path(monkeypatch):
     require("helm")
     monkeypatch.setenv("PATH", tools_path())
     monkeypatch.delenv("COMPLIANCE_HELM", raising=False)
+    monkeypatch.setattr(_render, "beside_interpreter", lambda: [])
 
 
 def _scan(*paths: str, root: Path = CHARTS, **loader_options):
@@ -157,6 +158,7 @@ def test_helm_missing_binary_skips_chart_and_scan_goes_on(tmp_path, monkeypatch)
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.delenv("COMPLIANCE_HELM", raising=False)
+    monkeypatch.setattr(_render, "beside_interpreter", lambda: [])
     plain = tmp_path / "scan"
     shutil.copytree(CHARTS / "web", plain / "web")
     (plain / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n"
@@ -178,6 +180,7 @@ def test_helm_binary_inside_scanned_repo_is_never_run(tmp_path, monkeypatch):
     trap.chmod(0o755)
     monkeypatch.setenv("PATH", f"{trap.parent}:bin")
     monkeypatch.delenv("COMPLIANCE_HELM", raising=False)
+    monkeypatch.setattr(_render, "beside_interpreter", lambda: [])
     assert _render.find_tool("helm", untrusted=chart) is None
     report = _scan(str(chart), root=tmp_path / "repo")
     assert report.skipped[0].reason.startswith("Helm chart not rendered: helm not found on PATH")

@@ -151,6 +151,7 @@ def test_kustomize_missing_binary_skips_overlay_and_scan_goes_on(tmp_path, monke
     monkeypatch.setenv("PATH", str(empty))
     for name in ("COMPLIANCE_KUBECTL", "COMPLIANCE_KUSTOMIZE"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(_render, "beside_interpreter", lambda: [])
     shutil.copytree(APP, tmp_path / "app")
     (tmp_path / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n"
                                        "  containers:\n    - name: c\n      image: nginx:latest\n")

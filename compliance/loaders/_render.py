@@ -52,6 +52,11 @@ class Completed:
     returncode: int
 
 
+def beside_interpreter() -> list[Path]:
+    """The venv's bin directory, where scripts/setup.sh installs helm and kubectl."""
+    return [Path(sys.executable).parent]
+
+
 def find_tool(name: str, *, untrusted: Path | None = None) -> Path | None:
     """The absolute path of an executable renderer, or None.
 
@@ -67,7 +72,7 @@ def find_tool(name: str, *, untrusted: Path | None = None) -> Path | None:
     # Beside the interpreter: scripts/setup.sh installs helm and kubectl into the venv's bin,
     # which is not on PATH when .venv/bin/compliance is run directly.
     if not override:
-        candidates.append(Path(sys.executable).parent / name)
+        candidates += [directory / name for directory in beside_interpreter()]
     guard = untrusted.resolve() if untrusted is not None else None
     for candidate in candidates:
         if not candidate.is_absolute():
