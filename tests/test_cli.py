@@ -166,3 +166,13 @@ def test_results_carry_controls_and_frameworks_scope_them(tmp_path, monkeypatch)
     unknown = runner.invoke(app, ["scan", "pod.yaml", "--framework", "iso27001"])
     assert unknown.exit_code == 2
     assert "unknown framework 'iso27001'" in unknown.output
+
+
+def test_rules_reference_page_is_current():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "gen_rules_doc.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
