@@ -23,6 +23,12 @@ class Inventory:
         """Resources of a kind in a namespace (a missing namespace counts as "default")."""
         return self._by_kind_ns.get((kind, namespace), ())
 
+    def related(self, kind: str, resource: Resource) -> list[Resource]:
+        """Resources of a kind that can act on `resource`: same namespace, and the same environment
+        or a shared base with none (a dev overlay's PodDisruptionBudget never covers production)."""
+        return [other for other in self.of_kind(kind, namespace_of(resource))
+                if other.environment in (resource.environment, None)]
+
     def __len__(self) -> int:
         return len(self.resources)
 

@@ -51,11 +51,25 @@ data:
     -----END RSA PRIVATE KEY-----
 """
 
-PLANTED = [PASSWORD, TOKEN, KEY_BODY, STRING_DATA, base64.b64encode(PASSWORD.encode()).decode()]
+DB_PASSWORD = "Planted-Rds-Master-Pw-55ab"
+TERRAFORM = f"""
+resource "aws_db_instance" "ledger" {{
+  identifier          = "ledger"
+  engine              = "postgres"
+  instance_class      = "db.t3.medium"
+  username            = "ledger"
+  password            = "{DB_PASSWORD}"
+  publicly_accessible = true
+  storage_encrypted   = false
+}}
+"""
+
+PLANTED = [PASSWORD, TOKEN, KEY_BODY, STRING_DATA, base64.b64encode(PASSWORD.encode()).decode(), DB_PASSWORD]
 
 
 def test_no_output_format_contains_a_planted_secret(tmp_path):
     write(tmp_path, "k8s/app.yaml", INPUTS)
+    write(tmp_path, "k8s/tf/main.tf", TERRAFORM)
     out = tmp_path / "out"
     out.mkdir()
     formats = ["json", "sarif", "junit", "markdown", "table"]
@@ -71,3 +85,4 @@ def test_no_output_format_contains_a_planted_secret(tmp_path):
             assert secret not in text, f"{name} leaks a planted secret"
     # The scan did look at them: the Deployment's findings are there.
     assert "Deployment/pay/api" in outputs["r.json"]
+    assert "aws_db_instance.ledger" in outputs["r.json"]

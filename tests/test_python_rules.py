@@ -82,3 +82,21 @@ def test_network_policy_coverage(tmp_path):
         ("K8S-041", "Deployment/open/bare", "b.yaml:9",
          'Deployment "bare" in namespace "open" is selected by no NetworkPolicy'),
     ]
+
+
+def test_a_dev_pdb_never_covers_a_production_workload(tmp_path):
+    write(tmp_path, "overlays/production/api.yaml", DEPLOY.format(name="api", ns="pay", replicas=3))
+    write(tmp_path, "overlays/dev/pdb.yaml", """
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: api, namespace: pay}
+        spec: {maxUnavailable: 1, selector: {matchLabels: {app: api}}}
+        """)
+    assert [f[1] for f in fails(run(tmp_path), "K8S-040")] == ["Deployment/pay/api"]
+    write(tmp_path, "base/pdb.yaml", """
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: api, namespace: pay}
+        spec: {maxUnavailable: 1, selector: {matchLabels: {app: api}}}
+        """)
+    assert fails(run(tmp_path), "K8S-040") == []  # a shared base with no environment covers every overlay

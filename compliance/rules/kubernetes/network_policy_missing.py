@@ -34,7 +34,7 @@ from ._workloads import WORKLOAD_KINDS, pod_labels, pod_spec_path, selector_matc
 def network_policy_missing(resource: Resource, *, inventory: Inventory, params: dict) -> Iterator[Violation]:
     namespace = namespace_of(resource)
     labels = pod_labels(resource)
-    for policy in inventory.of_kind("NetworkPolicy", namespace):
+    for policy in inventory.related("NetworkPolicy", resource):
         selector = (policy.body.get("spec") or {}).get("podSelector")
         if selector_matches(selector, labels, empty_matches_all=True):
             return

@@ -39,7 +39,7 @@ def pdb_missing(resource: Resource, *, inventory: Inventory, params: dict) -> It
     if replicas <= 1:
         return
     labels = pod_labels(resource)
-    for pdb in inventory.of_kind("PodDisruptionBudget", namespace):
+    for pdb in inventory.related("PodDisruptionBudget", resource):
         # policy/v1: an empty selector selects every pod in the namespace.
         if selector_matches((pdb.body.get("spec") or {}).get("selector"), labels, empty_matches_all=True):
             return
@@ -56,7 +56,7 @@ def _replicas(resource: Resource, inventory: Inventory, namespace: str) -> int:
     spec = resource.body.get("spec") or {}
     replicas = spec.get("replicas", 1)
     count = replicas if isinstance(replicas, int) else 1
-    for hpa in inventory.of_kind("HorizontalPodAutoscaler", namespace):
+    for hpa in inventory.related("HorizontalPodAutoscaler", resource):
         hspec = hpa.body.get("spec") or {}
         target = hspec.get("scaleTargetRef") or {}
         if target.get("kind") == resource.type and target.get("name") == resource.name:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...inventory import Inventory, namespace_of
+from ...inventory import Inventory
 from ...model import Resource, Violation
 from ..registry import rule
 from ._workloads import pod_labels, pod_spec_path, selector_matches
@@ -59,11 +59,10 @@ readinessProbe:
     needs_inventory=True,
 )
 def readiness_probe_missing(resource: Resource, *, inventory: Inventory, params: dict) -> Iterator[Violation]:
-    namespace = namespace_of(resource)
     labels = pod_labels(resource)
     # A set: the same Service may be declared in several files of one scan (overlays, copies).
     services = sorted(
-        {s.name for s in inventory.of_kind("Service", namespace) if _selects(s.body.get("spec"), labels)}
+        {s.name for s in inventory.related("Service", resource) if _selects(s.body.get("spec"), labels)}
     )
     if not services:
         return

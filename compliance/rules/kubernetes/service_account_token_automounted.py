@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...inventory import Inventory, namespace_of
+from ...inventory import Inventory
 from ...model import Resource, Violation
 from ..registry import rule
 from ._workloads import WORKLOAD_KINDS, pod_spec_path
@@ -70,8 +70,7 @@ def service_account_token_automounted(resource: Resource, *, inventory: Inventor
                         (*base, "automountServiceAccountToken"))
         return
     account, field = _account(spec)
-    namespace = namespace_of(resource)
-    found = [sa for sa in inventory.of_kind("ServiceAccount", namespace) if sa.name == account]
+    found = [sa for sa in inventory.related("ServiceAccount", resource) if sa.name == account]
     if any(sa.body.get("automountServiceAccountToken") is False for sa in found):
         return
     if found:

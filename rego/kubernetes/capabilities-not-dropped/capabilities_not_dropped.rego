@@ -4,7 +4,17 @@
 # custom:
 #   id: K8S-008
 #   severity: medium
-#   remediation: Set securityContext.capabilities.drop to ["ALL"] and add back only the capabilities the container needs.
+#   remediation: |
+#     Set securityContext.capabilities.drop to ["ALL"] and add back only the capabilities the container needs.
+#
+#     ```yaml
+#     containers:
+#       - name: app
+#         securityContext:
+#           capabilities:
+#             drop: ["ALL"]
+#             add: ["NET_BIND_SERVICE"]
+#     ```
 #   applies_to:
 #     family: kubernetes
 #     types: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]

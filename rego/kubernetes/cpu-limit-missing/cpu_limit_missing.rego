@@ -4,7 +4,18 @@
 # custom:
 #   id: K8S-010
 #   severity: low
-#   remediation: Set resources.limits.cpu on every container and init container.
+#   remediation: |
+#     Set resources.limits.cpu on every container and init container.
+#
+#     ```yaml
+#     containers:
+#       - name: app
+#         resources:
+#           requests:
+#             cpu: 250m
+#           limits:
+#             cpu: 500m
+#     ```
 #   applies_to:
 #     family: kubernetes
 #     types: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]

@@ -4,7 +4,14 @@
 # custom:
 #   id: K8S-004
 #   severity: high
-#   remediation: Remove hostIPC from the pod spec or set it to false.
+#   remediation: |
+#     Remove hostIPC from the pod spec or set it to false.
+#
+#     ```yaml
+#     hostIPC: false
+#     containers:
+#       - name: app
+#     ```
 #   applies_to:
 #     family: kubernetes
 #     types: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]

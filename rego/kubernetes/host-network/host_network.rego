@@ -4,7 +4,16 @@
 # custom:
 #   id: K8S-002
 #   severity: high
-#   remediation: Remove hostNetwork from the pod spec or set it to false.
+#   remediation: |
+#     Remove hostNetwork from the pod spec or set it to false.
+#
+#     ```yaml
+#     hostNetwork: false
+#     containers:
+#       - name: app
+#         ports:
+#           - containerPort: 8080
+#     ```
 #   applies_to:
 #     family: kubernetes
 #     types: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]

@@ -4,7 +4,14 @@
 # custom:
 #   id: K8S-003
 #   severity: high
-#   remediation: Remove hostPID from the pod spec or set it to false.
+#   remediation: |
+#     Remove hostPID from the pod spec or set it to false.
+#
+#     ```yaml
+#     hostPID: false
+#     containers:
+#       - name: app
+#     ```
 #   applies_to:
 #     family: kubernetes
 #     types: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]

@@ -4,7 +4,15 @@
 # custom:
 #   id: K8S-011
 #   severity: medium
-#   remediation: Reference the image by a fixed version tag, or better by digest (image@sha256:...).
+#   remediation: |
+#     Reference the image by a fixed version tag, or better by digest (image@sha256:...).
+#
+#     ```yaml
+#     containers:
+#       - name: app
+#         image: registry.example.com/team/app:1.8.3@sha256:4f1c8e7d2a6b9c0e3f5a7d1b8c2e4f6a9b0c3d5e7f1a2b4c6d8e0f2a4b6c8d0e
+#         # or at least a fixed tag: registry.example.com/team/app:1.8.3
+#     ```
 #   applies_to:
 #     family: kubernetes
 #     types: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]

@@ -4,7 +4,18 @@
 # custom:
 #   id: K8S-009
 #   severity: medium
-#   remediation: Set resources.limits.memory on every container and init container.
+#   remediation: |
+#     Set resources.limits.memory on every container and init container.
+#
+#     ```yaml
+#     containers:
+#       - name: app
+#         resources:
+#           requests:
+#             memory: 256Mi
+#           limits:
+#             memory: 256Mi
+#     ```
 #   applies_to:
 #     family: kubernetes
 #     types: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]

@@ -4,7 +4,15 @@
 # custom:
 #   id: K8S-006
 #   severity: medium
-#   remediation: Set securityContext.allowPrivilegeEscalation to false on every container.
+#   remediation: |
+#     Set securityContext.allowPrivilegeEscalation to false on every container.
+#
+#     ```yaml
+#     containers:
+#       - name: app
+#         securityContext:
+#           allowPrivilegeEscalation: false
+#     ```
 #   applies_to:
 #     family: kubernetes
 #     types: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]

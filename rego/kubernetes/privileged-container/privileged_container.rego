@@ -4,7 +4,16 @@
 # custom:
 #   id: K8S-001
 #   severity: high
-#   remediation: Remove securityContext.privileged or set it to false.
+#   remediation: |
+#     Remove securityContext.privileged or set it to false.
+#
+#     ```yaml
+#     containers:
+#       - name: app
+#         securityContext:
+#           privileged: false
+#           allowPrivilegeEscalation: false
+#     ```
 #   applies_to:
 #     family: kubernetes
 #     types: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]

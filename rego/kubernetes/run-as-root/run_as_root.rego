@@ -4,7 +4,17 @@
 # custom:
 #   id: K8S-005
 #   severity: high
-#   remediation: Set securityContext.runAsNonRoot to true on the pod or the container, and set runAsUser and runAsGroup to non-zero IDs.
+#   remediation: |
+#     Set securityContext.runAsNonRoot to true on the pod or the container, and set runAsUser and runAsGroup to non-zero IDs.
+#
+#     ```yaml
+#     securityContext:
+#       runAsNonRoot: true
+#       runAsUser: 10001
+#       runAsGroup: 10001
+#     containers:
+#       - name: app
+#     ```
 #   applies_to:
 #     family: kubernetes
 #     types: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]

@@ -4,7 +4,16 @@
 # custom:
 #   id: K8S-012
 #   severity: medium
-#   remediation: Set securityContext.seccompProfile.type to RuntimeDefault (or Localhost) on the pod or the container.
+#   remediation: |
+#     Set securityContext.seccompProfile.type to RuntimeDefault (or Localhost) on the pod or the container.
+#
+#     ```yaml
+#     securityContext:
+#       seccompProfile:
+#         type: RuntimeDefault
+#     containers:
+#       - name: app
+#     ```
 #   applies_to:
 #     family: kubernetes
 #     types: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]

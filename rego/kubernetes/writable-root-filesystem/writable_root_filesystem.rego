@@ -4,7 +4,21 @@
 # custom:
 #   id: K8S-007
 #   severity: medium
-#   remediation: Set securityContext.readOnlyRootFilesystem to true and mount writable paths as emptyDir or other volumes.
+#   remediation: |
+#     Set securityContext.readOnlyRootFilesystem to true and mount writable paths as emptyDir or other volumes.
+#
+#     ```yaml
+#     containers:
+#       - name: app
+#         securityContext:
+#           readOnlyRootFilesystem: true
+#         volumeMounts:
+#           - name: tmp
+#             mountPath: /tmp
+#     volumes:
+#       - name: tmp
+#         emptyDir: {}
+#     ```
 #   applies_to:
 #     family: kubernetes
 #     types: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
