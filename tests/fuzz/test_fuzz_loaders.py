@@ -20,8 +20,9 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 # The normal suite runs the same examples every time (reproducible CI); a longer run
 # with FUZZ_EXAMPLES set explores new ones on every run.
 DERANDOMIZE = "FUZZ_EXAMPLES" not in os.environ
-# Per example: hypothesis fails a slow one (deadline), time_limit interrupts a hang.
-FUZZ = settings(max_examples=EXAMPLES, deadline=2000, derandomize=DERANDOMIZE,
+# Per example: time_limit interrupts a hang. No hypothesis deadline: on a shared 2-core CI
+# machine a slow but finite parse (HCL's parser takes seconds on some mutations) is not a bug.
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=DERANDOMIZE,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 HANG_SECONDS = 10
 
