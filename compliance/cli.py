@@ -346,6 +346,7 @@ def rules_show(
         match.description,
         "",
         f"**Applies to**: {match.applies_to.family or 'any family'}: {types}",
+        "",
         f"**Environments**: {', '.join(match.environments) or 'all'}",
         "",
         "## Remediation",
