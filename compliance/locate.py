@@ -14,14 +14,11 @@ from .model import Path
 class Locator:
     """Resolves (document index, field path) to (line, end_line) for one file's text."""
 
-    def __init__(self, text: str, *, spans: list[tuple[int, int]] | None = None, nodes: list | None = None):
+    def __init__(self, text: str, *, nodes: list | None = None):
         self._text = text
         # nodes: the documents as the loader composed them; then nothing is parsed here.
         self._docs: list | None = nodes
         self._lines: list[str] | None = None
-        # Document line spans from the loader: with them only the document that has
-        # a finding is composed, not the whole file.
-        self._spans = spans
         self._one: dict[int, tuple[object, int]] = {}
 
     def _document(self, document: int, hint: tuple[int, int] | None = None) -> tuple[object, int] | None:
@@ -29,9 +26,8 @@ class Locator:
         if self._docs is not None:  # composed already (by the loader, or here for a whole file)
             docs = self._docs
             return (docs[document], 0) if document < len(docs) and docs[document] is not None else None
+        # With the document's own line span, only that document is composed, not the whole file.
         span = hint
-        if span is None and self._spans is not None and document < len(self._spans):
-            span = self._spans[document]
         if span is not None and span[0] > 0:
             if document not in self._one:
                 start, end = span

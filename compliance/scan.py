@@ -101,7 +101,14 @@ class _FileOutcome:
 
 
 def load_rules(options: ScanOptions) -> tuple[PolicySet, list[Rule]]:
-    """The Rego policy set and Python rules this scan uses."""
+    """The Rego policy set and Python rules this scan uses (disabled rules left out)."""
+    policies, python_rules, _, _ = _load_rules(options)
+    return policies, python_rules
+
+
+def _load_rules(options: ScanOptions) -> tuple[PolicySet, list[Rule], dict[str, str], list[str]]:
+    """The rules in use, then the disabled ones by id with their reasons and the disabled names
+    that match no rule: one load serves both."""
     dirs: list[Path] = []
     labels: list[str] = []
     if "rego" in options.engines:
@@ -115,14 +122,22 @@ def load_rules(options: ScanOptions) -> tuple[PolicySet, list[Rule]]:
     python_rules = builtin_rules() if "python" in options.engines and options.builtin else []
     if "python" in options.engines and options.python_rule_files:
         python_rules = [*python_rules, *user_rules(list(options.python_rule_files))]
-    if options.disabled_rules:
-        off = set(options.disabled_rules)
-        policies = PolicySet(policies.modules, [r for r in policies.rules if not {r.id, r.name} & off])
-        python_rules = [r for r in python_rules if not {r.id, r.name} & off]
     clash = {r.id for r in policies.rules} & {r.id for r in python_rules}
     if clash:
         raise InputError(f"rule ids defined by both Rego and Python rules: {', '.join(sorted(clash))}")
-    return policies, python_rules
+    disabled: dict[str, str] = {}
+    unknown: list[str] = []
+    if options.disabled_rules:
+        every = [*policies.rules, *python_rules]
+        for name, reason in options.disabled_rules.items():
+            match = next((r for r in every if name in (r.id, r.name)), None)
+            if match is None:
+                unknown.append(name)
+            else:
+                disabled[match.id] = reason
+        policies = PolicySet(policies.modules, [r for r in policies.rules if r.id not in disabled])
+        python_rules = [r for r in python_rules if r.id not in disabled]
+    return policies, python_rules, dict(sorted(disabled.items())), sorted(unknown)
 
 
 # Each target kind's loader, and how to get a line locator again for a file
@@ -157,6 +172,8 @@ class _Checker:
         self.rego_rules = [r for r in policies.rules if not r.needs_inventory]
         self.python_rules = [r for r in python_rules if not r.needs_inventory]
         self._rego: RegoEvaluator | None = None
+        self._rego_cache: dict[tuple, list[Rule]] = {}
+        self._python_cache: dict[tuple, list[Rule]] = {}
 
     def rego(self) -> RegoEvaluator:
         if self._rego is None:
@@ -187,15 +204,24 @@ class _Checker:
         return outcome
 
     def _evaluate(self, resource: Resource):
-        rego_rules = [r for r in self.rego_rules if r.applies(resource)]
+        rego_rules = _applicable(self.rego_rules, resource, self._rego_cache)
         if rego_rules:
             found = self.rego().evaluate(resource, rego_rules)
             for rule in rego_rules:
                 yield rule.id, found.get(rule.id, [])
-        for rule in self.python_rules:
-            if rule.applies(resource):
-                yield rule.id, python_engine.evaluate(
-                    rule, resource, inventory=None, params=self.options.params.get(rule.id))
+        for rule in _applicable(self.python_rules, resource, self._python_cache):
+            yield rule.id, python_engine.evaluate(
+                rule, resource, inventory=None, params=self.options.params.get(rule.id))
+
+
+def _applicable(rules: list[Rule], resource: Resource, cache: dict[tuple, list[Rule]]) -> list[Rule]:
+    """The rules that apply to a resource. Applicability depends only on family, type and
+    environment, so it is worked out once per combination, not once per resource."""
+    key = (resource.family, resource.type, resource.environment)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = [r for r in rules if r.applies(resource)]
+    return found
 
 
 def _rows(rule_id: str, index: int, resource: Resource, found: list[Violation] | str,
@@ -247,7 +273,7 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
     configured = waivers.from_config(options.waivers, today=options.today, max_days=options.max_waiver_days)
     catalogs = load_catalogs(list(options.controls_files))
     selected = catalogs.select(options.frameworks)  # unknown framework names fail before any file is read
-    policies, python_rules = load_rules(options)
+    policies, python_rules, disabled, unknown = _load_rules(options)
     found = discover(options.paths, root=options.root, follow_symlinks=options.follow_symlinks,
                      include_bases=bool(options.loader_options.get("include_bases")))
     checker = _Checker(options, policies, python_rules, remote)
@@ -334,7 +360,7 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
     _apply_waivers(report, configured, options)
     _map_controls(report, catalogs, selected)
     report.warnings.extend(options.notices)
-    report.disabled_rules, unknown = _disabled(options)
+    report.disabled_rules = disabled
     report.warnings.extend(f"disabled_rules: no rule {name!r} exists" for name in unknown)
     return report
 
@@ -373,23 +399,6 @@ def _apply_waivers(report: ScanReport, configured: list[Waiver], options: ScanOp
                                     key=lambda w: (w["rule"], w["resource"], w["where"]))
 
 
-def _disabled(options: ScanOptions) -> tuple[dict[str, str], list[str]]:
-    """Disabled rules by id with their reasons, and names in the config that match no rule."""
-    if not options.disabled_rules:
-        return {}, []
-    everything = load_rules(ScanOptions(paths=[], policy_dirs=options.policy_dirs, builtin=options.builtin,
-                                        engines=options.engines))
-    rules = [*everything[0].rules, *everything[1]]
-    out, unknown = {}, []
-    for name, reason in options.disabled_rules.items():
-        match = next((r for r in rules if name in (r.id, r.name)), None)
-        if match is None:
-            unknown.append(name)
-        else:
-            out[match.id] = reason
-    return dict(sorted(out.items())), sorted(unknown)
-
-
 def _check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule], resources: list[Resource],
                      targets: dict[str, Target], stdin_texts: dict[str, str], remote: Any = None) -> list[Result]:
     inventory = Inventory(resources)
@@ -401,8 +410,9 @@ def _check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule
     context = options.load_context()
     locators: dict[str, Callable | None] = {}
     out: list[Result] = []
+    cache: dict[tuple, list[Rule]] = {}
     for resource in resources:
-        applicable = [r for r in rules if r.applies(resource)]
+        applicable = _applicable(rules, resource, cache)
         if not applicable:
             continue
         found: dict[str, list[Violation] | str] = {}
@@ -414,11 +424,12 @@ def _check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule
                                                         params=options.params.get(rule.id))
         file = resource.source.file
         for rule in applicable:
-            rows = _rows(rule.id, 0, resource, found.get(rule.id, []), None)
-            if any(row[2] is Status.failed for row in rows) and file not in locators:
+            violations = found.get(rule.id, [])
+            if violations and not isinstance(violations, str) and file not in locators:
+                # Re-reading the file is needed only to locate a failure.
                 locators[file] = _locator_for(targets.get(file) or _origin_target(resource, options.root),
                                               stdin_texts.get(file), context)
-            for row in _rows(rule.id, 0, resource, found.get(rule.id, []), locators.get(file)):
+            for row in _rows(rule.id, 0, resource, violations, locators.get(file)):
                 _, _, status, message, path, line, end, details = row
                 out.append(Result(rule, resource, status, message, path, line, end, details))
     return out
