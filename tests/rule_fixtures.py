@@ -14,13 +14,13 @@ REGO = REPO / "rego"
 
 def rule_folders() -> list[Path]:
     """Every rule folder (one with a fixtures/ directory), sorted."""
-    return sorted(p.parent for p in REGO.glob("*/*/fixtures") if p.is_dir())
+    return sorted(p.parent for p in REGO.glob("**/fixtures") if p.is_dir())
 
 
 def rule_id_of(folder: Path) -> str:
     policies, _ = load_rules(ScanOptions(paths=[]))
     for rule in policies.rules:
-        if Path(rule.source).parent.name == folder.name and rule.source.split("/")[1] == folder.parent.name:
+        if Path(rule.source).parent == folder.relative_to(REPO):
             return rule.id
     raise LookupError(f"no rule is defined in {folder}")
 

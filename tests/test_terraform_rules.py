@@ -17,7 +17,7 @@ from rule_fixtures import expected_path, observed
 
 from compliance.engines.rego_metadata import parse_module, rules_of
 
-RULES = Path(__file__).resolve().parents[1] / "rego" / "terraform"
+RULES = Path(__file__).resolve().parents[1] / "rego" / "terraform" / "aws"
 FOLDERS = sorted(p for p in RULES.iterdir() if p.is_dir()) if RULES.is_dir() else []
 
 
