@@ -42,11 +42,13 @@ def _child_scan(path: str, jobs: int) -> dict:
     from compliance.summary import summarize
 
     root = Path(path).absolute()
-    cpu_before = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
+    main_before, workers_before = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     report = scan(ScanOptions(paths=[str(root)], root=root, jobs=jobs))
     wall = time.perf_counter() - started
-    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - cpu_before
+    main_cpu = _cpu(resource.RUSAGE_SELF) - main_before
+    workers_cpu = _cpu(resource.RUSAGE_CHILDREN) - workers_before
+    cpu = main_cpu + workers_cpu
     summary = summarize(report)
     return {
         "files": summary.files,
@@ -57,6 +59,10 @@ def _child_scan(path: str, jobs: int) -> dict:
         "skipped": summary.skipped,
         "scan_wall_s": wall,
         "scan_cpu_s": cpu,  # main process plus its pool workers
+        # The split shows what runs serially: with --jobs N the wall time is at least
+        # main + workers / N on an idle machine.
+        "main_cpu_s": main_cpu,
+        "worker_cpu_s": workers_cpu,
         "main_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         # Pool workers have been joined (reaped) when scan() returns.
         "worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
@@ -150,6 +156,8 @@ COLUMNS = (
     ("resources_per_s", "resources/s", "{:,.0f}"),
     ("scan_wall_s", "scan wall s", "{:.2f}"),
     ("scan_cpu_s", "scan CPU s", "{:.2f}"),
+    ("main_cpu_s", "  main process", "{:.2f}"),
+    ("worker_cpu_s", "  pool workers", "{:.2f}"),
     ("process_wall_s", "process wall s", "{:.2f}"),
     ("cpu_s", "process CPU s", "{:.2f}"),
     ("peak_rss_mib", "peak RSS MiB", "{:.0f}"),

@@ -154,7 +154,7 @@ def scan(
         "that include them", rich_help_panel="Input")] = False,
     engine: Annotated[str | None, typer.Option(
         "--engine", metavar="LIST", help="Rule engines, comma-separated: rego, python, checkov "
-        "(default: compliance.yaml engines, else rego,python); checkov needs pip install 'compliance[checkov]'",
+        "(default: compliance.yaml engines, else rego,python); checkov needs Checkov: see --checkov-python",
         rich_help_panel="Engines", show_default=False)] = None,
     opa_url: Annotated[str | None, typer.Option(
         "--opa-url", help="Evaluate Rego rules on this OPA server (e.g. http://localhost:8181) instead of "
@@ -174,6 +174,18 @@ def scan(
     show_duplicates: Annotated[bool, typer.Option(
         "--show-duplicates", help="Also list Checkov findings that repeat one of ours on the same resource",
         rich_help_panel="Engines")] = False,
+    checkov_python: Annotated[str | None, typer.Option(
+        "--checkov-python", envvar="COMPLIANCE_CHECKOV_PYTHON", metavar="PATH",
+        help="Python that runs Checkov, e.g. the bin/python of a venv with checkov installed (default: "
+        "compliance.yaml checkov_python, else this Python when it can import checkov)", rich_help_panel="Engines",
+        show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Scan everything again, neither reading nor writing the results cache",
+        rich_help_panel="Input")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", metavar="DIR", help="Results cache directory (default: $COMPLIANCE_CACHE_DIR, "
+        "compliance.yaml cache_dir, else ${XDG_CACHE_HOME:-~/.cache}/compliance)", rich_help_panel="Input",
+        show_default=False)] = None,
 ) -> None:
     """Scan files or directories and report failed checks.
 
@@ -214,7 +226,8 @@ def scan(
             paths, config=config, root=root, environment=env, policy=policy or [], builtin=not no_builtin,
             jobs=jobs, max_file_size_mib=max_file_size, follow_symlinks=follow_symlinks,
             allow_python_rules=allow_python_rules, frameworks=framework or [], controls=controls or [],
-            engines=[engine] if engine else None, show_duplicates=show_duplicates,
+            engines=[engine] if engine else None, show_duplicates=show_duplicates, checkov_python=checkov_python,
+            cache=not no_cache, cache_dir=cache_dir,
             opa={"url": opa_url, "token": opa_token, "ca_cert": opa_ca_cert, "timeout": opa_timeout,
                  "keep": opa_keep})
     except ComplianceError as exc:

@@ -7,6 +7,7 @@ and its line; command-line flags override what the file says.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,9 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "controls": list,
     "engines": list,  # rego, python, checkov
     "opa": dict,  # url, timeout, ca_cert, keep: evaluate Rego on an OPA server (token: --opa-token only)
+    "cache_dir": str,  # results cache directory (compliance.cache); refused inside the repository
+    "checkov_python": str,  # interpreter that runs Checkov (--checkov-python); relative to this file
+    "checkov_timeout": object,  # seconds for the whole Checkov run (a positive number: checked below)
 }
 
 
@@ -99,6 +103,9 @@ class Config:
     controls: list[Path] = field(default_factory=list)  # a company's own framework catalogs
     engines: list[str] = field(default_factory=list)
     opa: dict = field(default_factory=dict)  # validated keys: url, timeout, ca_cert (a Path), keep
+    cache_dir: Path | None = None  # relative to this file; ~ expanded
+    checkov_python: Path | str | None = None  # a Path, or a command name looked up on PATH
+    checkov_timeout: float | None = None
 
 
 def find(paths: list[str], explicit: Path | None) -> Path | None:
@@ -165,6 +172,17 @@ def load(path: Path | None) -> Config:
     cfg.max_file_size_mib = data.get("max_file_size_mib")
     cfg.engines = [str(e) for e in data.get("engines", [])]
     cfg.opa = _opa(data.get("opa", {}), f"{shown}:{_yaml_lines.line_of(data, 'opa')}", base)
+    if data.get("cache_dir"):
+        cfg.cache_dir = base / Path(data["cache_dir"]).expanduser()
+    if "checkov_python" in data:
+        value = os.path.expanduser(data["checkov_python"])
+        cfg.checkov_python = Path(os.path.normpath(base / value)) if os.sep in value else value
+    if "checkov_timeout" in data:
+        timeout = data["checkov_timeout"]
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+            raise InputError(f"{shown}:{_yaml_lines.line_of(data, 'checkov_timeout')}: checkov_timeout must be "
+                             f"a positive number of seconds, not {timeout!r}")
+        cfg.checkov_timeout = float(timeout)
     for index, entry in enumerate(data.get("waivers", [])):
         cfg.waivers.append(_waiver_entry(entry, f"{shown}:{getattr(entry, 'line', '?')}", index))
     waivers_file = data.get("waivers_file")

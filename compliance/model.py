@@ -6,6 +6,9 @@ module and the stages above it, never the ones below.
 
 from __future__ import annotations
 
+import pickle
+import zlib
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -79,21 +82,99 @@ class Source:
     origin: Origin | None = None
 
 
-@dataclass(slots=True)
+# Resources whose packed body is decoded, oldest first; at most DECODED_LIMIT stay decoded.
+DECODED_LIMIT = 1024
+_DECODED: deque[Resource] = deque()
+
+
+@dataclass(slots=True, init=False, eq=False)
 class Resource:
-    """One checked thing: a Kubernetes object or a Terraform resource."""
+    """One checked thing: a Kubernetes object or a Terraform resource.
+
+    `body` is the document as parsed. Once a resource has been evaluated, pack()
+    keeps the body only as compressed bytes (a tenth of the memory of the dicts)
+    and the next read of `body` decodes it again; at most DECODED_LIMIT bodies stay
+    decoded at once, the oldest going back to bytes. A 10x corpus then fits in
+    flat memory, while cross-resource rules, inline waivers and evidence hashes
+    still read every body. Bodies are read-only after loading: a change made to
+    a decoded body after pack() is not kept.
+    """
 
     family: str
     type: str
     name: str
     id: str
-    body: dict[str, Any]
+    _body: dict[str, Any] | None
     source: Source
-    namespace: str | None = None
-    api_version: str | None = None
-    address: str | None = None
-    environment: str | None = None
-    labels: dict[str, str] = field(default_factory=dict)
+    namespace: str | None
+    api_version: str | None
+    address: str | None
+    environment: str | None
+    labels: dict[str, str]
+    _packed: bytes | None = field(default=None, repr=False)
+
+    def __init__(self, family: str, type: str, name: str, id: str, body: dict[str, Any], source: Source,  # noqa: A002
+                 namespace: str | None = None, api_version: str | None = None, address: str | None = None,
+                 environment: str | None = None, labels: dict[str, str] | None = None):
+        self.family = family
+        self.type = type
+        self.name = name
+        self.id = id
+        self._body = body
+        self._packed = None
+        self.source = source
+        self.namespace = namespace
+        self.api_version = api_version
+        self.address = address
+        self.environment = environment
+        self.labels = {} if labels is None else labels
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The document as parsed (decoded again from the packed bytes when released)."""
+        body = self._body
+        if body is None:
+            if self._packed is None:
+                body = self._body = {}
+                return body
+            # Our own bytes, made by pack() in this process or a forked worker: never read from disk.
+            body = self._body = pickle.loads(zlib.decompress(self._packed))
+            _DECODED.append(self)
+            if len(_DECODED) > DECODED_LIMIT:
+                # The oldest decoded body goes back to bytes only: reading every body (cross-resource
+                # rules, waivers, evidence) never holds them all. It is decoded again if read again.
+                oldest = _DECODED.popleft()
+                if oldest._packed is not None:
+                    oldest._body = None
+        return body
+
+    @body.setter
+    def body(self, value: dict[str, Any]) -> None:
+        self._body = value
+        self._packed = None
+
+    def pack(self) -> None:
+        """Hold the body as compressed bytes only, until it is read again.
+
+        Cheap when already packed (the decoded dicts are just dropped), so callers
+        release bodies as soon as they are done with them.
+        """
+        if self._packed is None:
+            if not self._body:
+                return  # nothing worth packing ({} or never set)
+            self._packed = zlib.compress(pickle.dumps(self._body, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        self._body = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Resource):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def _fields(self) -> tuple:
+        return (self.family, self.type, self.name, self.id, self.body, self.source, self.namespace,
+                self.api_version, self.address, self.environment, self.labels)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
     @property
     def key(self) -> tuple[str, int, str]:

@@ -16,6 +16,7 @@ def scan_options(paths: list[str], *, config: Path | None, root: Path | None, en
                  follow_symlinks: bool = False, allow_python_rules: bool = False,
                  frameworks: list[str] | None = None, controls: list[Path] | None = None,
                  engines: list[str] | None = None, opa: dict | None = None, show_duplicates: bool = False,
+                 checkov_python: str | None = None, cache: bool = False, cache_dir: Path | None = None,
                  ) -> tuple[ScanOptions, config_file.Config]:
     """ScanOptions for a scan, and the settings file they were merged with.
 
@@ -24,6 +25,7 @@ def scan_options(paths: list[str], *, config: Path | None, root: Path | None, en
         EngineError: an engine asked for (checkov) is not installed.
     """
     settings = config_file.load(config_file.find(paths, config))
+    engine_names = _engines(engines or settings.engines or list(ENGINES))
     options = ScanOptions(
         paths=paths,
         root=(root or Path.cwd()).absolute(),
@@ -41,10 +43,27 @@ def scan_options(paths: list[str], *, config: Path | None, root: Path | None, en
         python_rule_files=settings.python_rules if allow_python_rules else (),
         frameworks=frameworks or settings.frameworks,
         controls_files=[*settings.controls, *(controls or [])],
-        engines=_engines(engines or settings.engines or list(ENGINES)),
+        engines=engine_names,
         opa=_opa_settings({**settings.opa, **{k: v for k, v in (opa or {}).items() if v not in (None, False)}}),
         show_duplicates=show_duplicates,
     )
+    if "checkov" in engine_names:
+        # --checkov-python (or COMPLIANCE_CHECKOV_PYTHON) wins over compliance.yaml checkov_python.
+        from .engines.checkov import require
+
+        from_file = settings.checkov_python is not None and not checkov_python
+        python = require(checkov_python or settings.checkov_python, named_in=settings.path if from_file else None,
+                         scanned=[options.root, *(Path(p) for p in paths if p != "-" and Path(p).is_dir())])
+        options.loader_options["checkov"] = {"python": python, "timeout": settings.checkov_timeout}
+    from .cache import choose_dir
+
+    # cache: use the results cache (compliance scan without --no-cache). The notice about a refused
+    # cache_dir is given with or without it, so the report is the same either way.
+    directory, notice = choose_dir(flag=cache_dir, configured=settings.cache_dir, config_path=settings.path,
+                                   paths=paths)
+    options.cache_dir = directory if cache else None
+    if notice:
+        options.notices.append(notice)
     if settings.python_rules and not allow_python_rules:
         options.notices.append(
             f"{settings.path}: python_rules not loaded: they run code from the repository; "
@@ -53,16 +72,12 @@ def scan_options(paths: list[str], *, config: Path | None, root: Path | None, en
 
 
 def _engines(names: list[str]) -> list[str]:
-    """Engine names split on commas, validated; checkov must be installed when asked for."""
+    """Engine names split on commas, validated."""
     out = [n.strip() for name in names for n in str(name).split(",") if n.strip()]
     unknown = [n for n in out if n not in KNOWN_ENGINES]
     if unknown or not out:
         raise InputError(f"unknown engine {(unknown or [''])[0]!r}: expected a comma-separated list of "
                          f"{', '.join(KNOWN_ENGINES)}")
-    if "checkov" in out:
-        from .engines.checkov import require
-
-        require()
     return list(dict.fromkeys(out))
 
 

@@ -5,9 +5,12 @@ PUT/DELETE /v1/data/<path>, POST /v1/data/<path> {"input": ...}. Error bodies ha
 OPA's shape ({code, message, errors}). Run as its own process (OPA's Go runtime must
 not share a process with forked scan workers):
 
-    python tests/opa_server.py [--token T] [--delay SECONDS]
+    python tests/opa_server.py [--token T] [--delay SECONDS] [--prefix /opa] [--tls CERT KEY]
 
 prints the bound port on the first line of stdout, serves on 127.0.0.1 until killed.
+--prefix serves the API under a path (OPA behind a gateway); --tls serves HTTPS.
+GET /_state (no auth) shows the policies, the data and every request received, in order
+("PUT /v1/policies/..."; a request refused for its token is logged as "401 PUT ...").
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import posixpath
 import re
+import socket
 import sys
 import threading
 import time
@@ -65,12 +70,25 @@ def _errors(text: str) -> list[dict]:
     return out
 
 
-def make_handler(state: State, *, token: str | None, delay: float):
+def _clean(path: str) -> str:
+    """Go's path cleaning: no empty, '.' or '..' segments; a trailing slash is kept."""
+    cleaned = posixpath.normpath(re.sub("/+", "/", path))
+    return cleaned + "/" if path.endswith("/") and cleaned != "/" else cleaned
+
+
+def make_handler(state: State, *, token: str | None, delay: float, prefix: str = ""):
     class Handler(BaseHTTPRequestHandler):
         timeout = 10  # a client that stops sending does not hold a thread forever
+        protocol_version = "HTTP/1.1"  # keep-alive, as OPA's Go server: clients reuse connections
 
         def log_message(self, *args) -> None:  # quiet: tests read state.log instead
             pass
+
+        def setup(self) -> None:
+            super().setup()
+            # As Go (OPA) does by default: without it a kept-alive connection stalls ~40 ms per answer
+            # (headers and body are two writes; Nagle waits for the client's delayed ACK).
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def _send(self, status: int, body: dict | None) -> None:
             raw = json.dumps(body).encode() if body is not None else b""
@@ -83,12 +101,14 @@ def make_handler(state: State, *, token: str | None, delay: float):
         def _body(self) -> bytes | None:
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY:
+                self.close_connection = True  # the unread body must not be taken for the next request
                 self._send(413, {"code": "invalid_parameter", "message": "request body too large"})
                 return None
             return self.rfile.read(length)
 
         def _authorized(self) -> bool:
             if token and self.headers.get("Authorization") != f"Bearer {token}":
+                state.log.append(f"401 {self.command} {self.path.split('?', 1)[0]}")
                 self._send(401, {"code": "unauthorized", "message": "authentication required"})
                 return False
             return True
@@ -96,13 +116,25 @@ def make_handler(state: State, *, token: str | None, delay: float):
         def _route(self, method: str) -> None:
             if delay:
                 time.sleep(delay)
-            if not self._authorized():
-                return
+            # The body is read first, even when refused: on a kept-alive connection the next request follows it.
             body = self._body() if method in ("PUT", "POST") else b""
             if body is None:
                 return
+            if not self._authorized():
+                return
             path = self.path.split("?", 1)[0]
             state.log.append(f"{method} {path}")
+            if _clean(path) != path:  # as OPA's router (Go's ServeMux) does, for every method
+                self.send_response(301)
+                self.send_header("Location", _clean(path))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if prefix:
+                if not path.startswith(prefix + "/"):
+                    self._send(404, {"code": "resource_not_found", "message": f"no route {path}"})
+                    return
+                path = path[len(prefix):]
             with state.lock:
                 if path.startswith("/v1/policies"):
                     self._policies(method, path[len("/v1/policies"):].strip("/"), body)
@@ -182,18 +214,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--token")
     parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--prefix", default="")
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     args = parser.parse_args()
     state = State()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state, token=args.token, delay=args.delay))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state, token=args.token, delay=args.delay,
+                                                                 prefix=args.prefix.rstrip("/")))
     server.daemon_threads = True
+    if args.tls:
+        import ssl
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*args.tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
-    # GET /_state (no auth) lets a test see what is left on the server.
+    # GET /_state (no auth): what is left on the server and every request it got.
     original = server.RequestHandlerClass.do_GET
 
     def do_get(self) -> None:
         if self.path == "/_state":
             with state.lock:
-                self._send(200, {"policies": sorted(state.policies), "data": state.data})
+                self._send(200, {"policies": sorted(state.policies), "data": state.data, "requests": state.log})
             return
         original(self)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,9 +21,47 @@ from compliance.engines.checkov_map import builtin_map, load_map
 from compliance.errors import InputError
 from compliance.scan import ScanOptions, load_rules, scan
 
-HAVE_CHECKOV = importlib.util.find_spec("checkov") is not None
-needs_checkov = pytest.mark.skipif(not HAVE_CHECKOV,
-                                   reason="checkov is not installed: pip install 'compliance[checkov]'")
+
+def checkov_python() -> str | None:
+    """The interpreter Checkov runs under in these tests.
+
+    $COMPLIANCE_CHECKOV_PYTHON, else the checkout's .venv-checkov (scripts/setup.sh --with-checkov),
+    else this Python when it can import checkov.
+    """
+    named = os.environ.get("COMPLIANCE_CHECKOV_PYTHON")
+    if named:
+        return named
+    beside = Path(__file__).resolve().parent.parent / ".venv-checkov" / "bin" / "python"
+    if beside.is_file():
+        return str(beside)
+    return sys.executable if importlib.util.find_spec("checkov") is not None else None
+
+
+@functools.lru_cache(maxsize=1)
+def checkov_frameworks() -> frozenset[str]:
+    """Which of Checkov's runners import under checkov_python() (one probe per test session)."""
+    python = checkov_python()
+    if not python:
+        return frozenset()
+    probe = ("import importlib, json\nout = {}\nfor name in ('kubernetes', 'terraform'):\n"
+             "    try:\n        importlib.import_module(f'checkov.{name}.runner')\n        out[name] = True\n"
+             "    except Exception:\n        out[name] = False\nprint(json.dumps(out))")
+    try:
+        done = subprocess.run([python, "-I", "-c", probe], capture_output=True, text=True, timeout=120)
+        found = json.loads(done.stdout)
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return frozenset()
+    return frozenset(name for name, ok in found.items() if ok)
+
+
+def checkov_options(**extra) -> dict:
+    """ScanOptions.loader_options naming the Checkov interpreter, as settings.scan_options does."""
+    return {"checkov": {"python": checkov_python(), **extra}}
+
+
+needs_checkov = pytest.mark.skipif(
+    "kubernetes" not in checkov_frameworks(),
+    reason="no Python that can import checkov: set COMPLIANCE_CHECKOV_PYTHON (see README, More engines)")
 
 POD = """\
 apiVersion: v1
@@ -49,7 +90,9 @@ def test_every_mapped_rule_exists():
 def test_every_mapped_check_exists_in_checkov():
     # Read the ids from checkov's check sources: its Terraform registries cannot be imported
     # next to python-hcl2 >= 8 (see compliance/engines/checkov.py), the files can always be read.
-    package = Path(importlib.util.find_spec("checkov").origin).parent
+    where = subprocess.run([checkov_python(), "-I", "-c", "import checkov; print(checkov.__file__)"],
+                           capture_output=True, text=True, check=True, timeout=120)
+    package = Path(where.stdout.strip()).parent
     known: set[str] = set()
     for folder in ("kubernetes/checks", "terraform/checks"):
         for file in (package / folder).rglob("*"):
@@ -82,11 +125,15 @@ def test_bad_map_names_file_and_line(tmp_path):
 def test_missing_checkov_exits_2_with_install_hint(monkeypatch, tmp_path):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "checkov" else real(name, *a))
+    monkeypatch.delenv("COMPLIANCE_CHECKOV_PYTHON", raising=False)
     (tmp_path / "pod.yaml").write_text(POD)
-    result = CliRunner().invoke(app, ["scan", str(tmp_path / "pod.yaml"), "--engine", "rego,checkov"])
+    result = CliRunner().invoke(app, ["scan", str(tmp_path / "pod.yaml"), "--engine", "rego,checkov"],
+                                terminal_width=400)
     assert result.exit_code == 2
-    assert ("error: --engine checkov needs Checkov, which is not installed: pip install 'compliance[checkov]' "
-            "(or: pip install checkov)") in result.output
+    assert " ".join(result.output.split()) == (
+        f"error: --engine checkov needs Checkov, which this Python ({sys.executable}) cannot import: python -m venv "
+        "~/.venvs/checkov && ~/.venvs/checkov/bin/pip install checkov, then pass --checkov-python "
+        "~/.venvs/checkov/bin/python (or set COMPLIANCE_CHECKOV_PYTHON, or checkov_python: in compliance.yaml)")
 
 
 def test_unknown_engine_exits_2(tmp_path):
@@ -99,7 +146,13 @@ def test_unknown_engine_exits_2(tmp_path):
 def _checkov_scan(tmp_path, **kw):
     (tmp_path / "pod.yaml").write_text(POD)
     return scan(ScanOptions(paths=[str(tmp_path / "pod.yaml")], root=tmp_path, jobs=1,
-                            engines=("rego", "python", "checkov"), **kw))
+                            engines=("rego", "python", "checkov"), loader_options=checkov_options(), **kw))
+
+
+@pytest.fixture(scope="module")
+def pod_report(tmp_path_factory):
+    """One Checkov run shared by the tests that only read its report."""
+    return _checkov_scan(tmp_path_factory.mktemp("pod"))
 
 
 def _row(result):
@@ -108,8 +161,8 @@ def _row(result):
 
 
 @needs_checkov
-def test_checkov_findings_become_results(tmp_path):
-    report = _checkov_scan(tmp_path)
+def test_checkov_findings_become_results(pod_report):
+    report = pod_report
     by_rule = {r.rule.id: r for r in report.results if r.rule.engine == "checkov" and r.status.value == "fail"}
     assert _row(by_rule["CKV_K8S_28"]) == ("CKV_K8S_28", "Pod/shop/p1", "pod.yaml", 1, 11, "fail", "medium",
                                            "Minimize the admission of containers with the NET_RAW capability")
@@ -125,8 +178,8 @@ def test_checkov_findings_become_results(tmp_path):
 
 
 @needs_checkov
-def test_duplicates_are_folded_into_ours(tmp_path):
-    report = _checkov_scan(tmp_path)
+def test_duplicates_are_folded_into_ours(pod_report):
+    report = pod_report
     failed = {r.rule.id: r for r in report.results if r.status.value == "fail"}
     # Same problem, same resource: ours stays, Checkov's check is recorded as corroborating.
     for ours, ckv in [("K8S-001", "CKV_K8S_16"), ("K8S-011", "CKV_K8S_14"), ("K8S-009", "CKV_K8S_13"),
@@ -170,13 +223,16 @@ def test_cli_json_shows_ckv_with_controls(tmp_path):
 def test_engine_checkov_alone_and_from_config(tmp_path):
     (tmp_path / "pod.yaml").write_text(POD)
     (tmp_path / "compliance.yaml").write_text("engines: [checkov]\n")
-    report = scan(ScanOptions(paths=[str(tmp_path / "pod.yaml")], root=tmp_path, jobs=1, engines=("checkov",)))
+    report = scan(ScanOptions(paths=[str(tmp_path / "pod.yaml")], root=tmp_path, jobs=1, engines=("checkov",),
+                              loader_options=checkov_options()))
     assert {r.rule.engine for r in report.results} == {"checkov"}
     from compliance.settings import scan_options
 
     options, _ = scan_options([str(tmp_path / "pod.yaml")], config=tmp_path / "compliance.yaml", root=tmp_path,
-                              environment=None, policy=[], builtin=True, jobs=1, max_file_size_mib=None)
+                              environment=None, policy=[], builtin=True, jobs=1, max_file_size_mib=None,
+                              checkov_python=checkov_python())
     assert list(options.engines) == ["checkov"]
+    assert options.loader_options["checkov"] == {"python": checkov_python(), "timeout": None}
 
 
 def test_engines_config_rejects_unknown(tmp_path):
@@ -189,4 +245,7 @@ def test_engines_config_rejects_unknown(tmp_path):
 
 
 def test_install_hint_constant():
-    assert checkov_engine.INSTALL_HINT == "pip install 'compliance[checkov]' (or: pip install checkov)"
+    assert checkov_engine.INSTALL_HINT == (
+        "python -m venv ~/.venvs/checkov && ~/.venvs/checkov/bin/pip install checkov, then pass "
+        "--checkov-python ~/.venvs/checkov/bin/python (or set COMPLIANCE_CHECKOV_PYTHON, or checkov_python: in "
+        "compliance.yaml)")

@@ -60,8 +60,9 @@ def test_static_values_variables_locals_tfvars_and_jsonencode():
 def test_body_has_plan_shape():
     _found, loaded = _load(MODULE)
     body = loaded.resources[0].body
-    assert sorted(body) == ["actions", "address", "after_unknown", "mode", "name", "provider_name", "references",
-                            "region", "type", "values"]
+    assert sorted(body) == ["actions", "address", "after_unknown", "configuration", "mode", "name", "provider_name",
+                            "references", "region", "type", "unresolved_references", "values"]
+    assert body["configuration"] == "."  # the root directory scanned: other roots never refer to it
     assert (body["address"], body["mode"], body["provider_name"]) == (
         "aws_s3_bucket.audit", "managed", "registry.terraform.io/hashicorp/aws")
 

@@ -13,6 +13,7 @@ import pytest
 from compliance.discover import discover
 from compliance.loaders import LoadContext
 from compliance.loaders import terraform_plan as tp
+from compliance.loaders._terraform_common import document_for
 from compliance.model import Origin, Skipped, Source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "terraform"
@@ -52,22 +53,25 @@ def _in(directory: Path):
 
 
 def test_plan_resources_point_at_tf_lines():
+    # A document number of this plan: another plan mapping onto the same lines stays apart.
+    DOC = document_for("plans/prod.json")  # noqa: N806
+    assert DOC != 0
     with _in(PLAN_REPO):
         _target, loaded = _load(PLAN_REPO)
     got = [(r.id, r.type, r.name, r.environment, r.body.get("region"), r.source) for r in loaded.resources]
     assert got == [
         ("aws_s3_bucket.logs", "aws_s3_bucket", "logs", "production", "eu-west-1",
-         Source("main.tf", 14, 20, pointer=("planned_values", "root_module", "resources", 0),
+         Source("main.tf", 14, 20, document=DOC, pointer=("planned_values", "root_module", "resources", 0),
                 origin=Origin("terraform-plan", "main.tf", 14, "plans/prod.json:12"))),
         ("aws_s3_bucket_server_side_encryption_configuration.logs",
          "aws_s3_bucket_server_side_encryption_configuration", "logs", "production", "eu-west-1",
-         Source("main.tf", 22, 31, pointer=("planned_values", "root_module", "resources", 1),
+         Source("main.tf", 22, 31, document=DOC, pointer=("planned_values", "root_module", "resources", 1),
                 origin=Origin("terraform-plan", "main.tf", 22, "plans/prod.json:35"))),
         ("aws_s3_bucket.replica", "aws_s3_bucket", "replica", "production", "us-east-1",
-         Source("main.tf", 33, 40, pointer=("planned_values", "root_module", "resources", 2),
+         Source("main.tf", 33, 40, document=DOC, pointer=("planned_values", "root_module", "resources", 2),
                 origin=Origin("terraform-plan", "main.tf", 33, "plans/prod.json:65"))),
         ("module.kms.aws_kms_key.this", "aws_kms_key", "this", "production", "eu-west-1",
-         Source("modules/kms/main.tf", 1, 5,
+         Source("modules/kms/main.tf", 1, 5, document=DOC,
                 pointer=("planned_values", "root_module", "child_modules", 0, "resources", 0),
                 origin=Origin("terraform-plan", "modules/kms/main.tf", 1, "plans/prod.json:89"))),
     ]
@@ -89,8 +93,11 @@ def test_plan_body_is_the_plan_resource_with_unknowns_and_references():
             "apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}], "bucket_key_enabled": None}]},
         "after_unknown": {"bucket": True, "id": True,
                           "rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": True}]}]},
-        "references": {"bucket": ["aws_s3_bucket.logs"]},
+        # rule[0]...kms_master_key_id = module.kms.key_arn: followed through the module's output.
+        "references": {"bucket": ["aws_s3_bucket.logs"], "rule": ["module.kms.aws_kms_key.this"]},
+        "unresolved_references": {},
         "actions": ["create"],
+        "configuration": "plans/prod.json",  # resources of other plans never refer to this one
         "region": "eu-west-1",
     }
 

@@ -1,20 +1,33 @@
-"""Checkov's built-in checks as an extra rule source (`--engine checkov`, extra `[checkov]`).
+"""Checkov's built-in checks as an extra rule source (`--engine checkov`).
 
-Checkov runs once, as a library, after our own per-file pass, on the same files our
-loaders read: Kubernetes manifests, Terraform .tf files and Terraform plan JSON.
-Rendered Helm/Kustomize output and standard input are not given to it (it would
-render or read them differently) and a warning says so. Its records become our
-Results on our own Resource objects, so waivers, controls, baselines and every
-reporter treat them like ours. Severity comes from controls/checkov-map.yml
-(Checkov's own severities need a paid API key). A failed check that finds the same
-problem as one of our failed rules on the same resource is dropped and named in our
-Result.details["corroborated_by"] (ScanOptions.show_duplicates keeps both).
+Checkov runs once, after our own per-file pass, on the same files our loaders read:
+Kubernetes manifests, Terraform .tf files and Terraform plan JSON. It runs in a process
+of its own (compliance/engines/checkov_worker.py, a standalone script run with `-I`),
+as a library there, under the interpreter `--checkov-python` names (or
+COMPLIANCE_CHECKOV_PYTHON, or `checkov_python:` in compliance.yaml), by default this
+one when it can import Checkov. A separate process lets Checkov live in a venv of its
+own: its Terraform parser installs a module named `hcl2` over the python-hcl2 our
+loaders need, and it pins an older `packaging`. Rendered Helm/Kustomize output and
+standard input are not given to it (it would render or read them differently) and a
+warning says so. Its records become our Results on our own Resource objects (a plan
+finding is located at the .tf block our plan loader found), so waivers, controls,
+baselines and every reporter treat them like ours. Severity comes from
+controls/checkov-map.yml (Checkov's own severities need a paid API key). A failed check
+that finds the same problem as one of our failed rules on the same resource is dropped
+and named in our Result.details["corroborated_by"] (ScanOptions.show_duplicates keeps both).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
-import logging
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,21 +35,83 @@ from ..errors import EngineError
 from ..model import AppliesTo, Resource, Result, Rule, Severity, Source, Status
 from .checkov_map import CheckMapping, builtin_map
 
-INSTALL_HINT = "pip install 'compliance[checkov]' (or: pip install checkov)"
+ENV_PYTHON = "COMPLIANCE_CHECKOV_PYTHON"
+INSTALL_HINT = ("python -m venv ~/.venvs/checkov && ~/.venvs/checkov/bin/pip install checkov, then pass "
+                "--checkov-python ~/.venvs/checkov/bin/python (or set COMPLIANCE_CHECKOV_PYTHON, or "
+                "checkov_python: in compliance.yaml)")
 DEFAULT_SEVERITY = Severity.medium  # checks not in our table
+DEFAULT_TIMEOUT = 600.0  # seconds for the whole Checkov run; compliance.yaml checkov_timeout
+WORKER = Path(__file__).with_name("checkov_worker.py")
+_EXIT_NO_CHECKOV = 3  # checkov_worker.EXIT_NO_CHECKOV (not imported: the worker stays standalone)
+_TAIL_LINES = 6  # of the worker's stderr, in a crash message
 
 
-def require() -> None:
-    """Raise EngineError with the install command when checkov is not installed."""
+def resolve_python(explicit: str | os.PathLike | None = None) -> str:
+    """The interpreter Checkov runs under: explicit, else $COMPLIANCE_CHECKOV_PYTHON, else this one.
+
+    Args:
+        explicit: --checkov-python or compliance.yaml checkov_python (a path, or a command on PATH).
+
+    Returns:
+        The interpreter's path.
+
+    Raises:
+        EngineError: the named interpreter does not exist or cannot be run, or none was named
+            and this interpreter cannot import Checkov (with the install commands).
+    """
+    named = str(explicit) if explicit else os.environ.get(ENV_PYTHON, "").strip()
+    if named:
+        path = os.path.expanduser(named)
+        if os.sep not in path:  # a bare command name, e.g. python3.12
+            path = shutil.which(path) or path
+        if not os.path.isfile(path):
+            raise EngineError(f"Checkov interpreter not found: {named} (--checkov-python, {ENV_PYTHON} or "
+                              f"checkov_python:); to make one: {INSTALL_HINT}")
+        if not os.access(path, os.X_OK):
+            raise EngineError(f"Checkov interpreter is not executable: {named}")
+        return path
     if importlib.util.find_spec("checkov") is None:
-        raise EngineError(f"--engine checkov needs Checkov, which is not installed: {INSTALL_HINT}")
+        raise EngineError(f"--engine checkov needs Checkov, which this Python ({sys.executable}) cannot import: "
+                          f"{INSTALL_HINT}")
+    return sys.executable
+
+
+def require(python: str | os.PathLike | None = None, *, named_in: Path | None = None,
+            scanned: Sequence[Path] = ()) -> str:
+    """Check that Checkov can be run before any file is read; return its interpreter.
+
+    Args:
+        python: the interpreter asked for (--checkov-python, its variable, or compliance.yaml).
+        named_in: the compliance.yaml that named it, when it came from there. That file is part
+            of the scanned repository, so the interpreter must lie outside the repository: a pull
+            request must not be able to plant a program that the scan then runs.
+        scanned: the scan root and scanned directories, for that check.
+
+    Raises:
+        EngineError: as resolve_python, or an interpreter from compliance.yaml inside the
+            scanned tree. Whether Checkov imports in a named interpreter is known only when
+            the scan runs it (importing Checkov takes seconds).
+    """
+    path = resolve_python(python)
+    if named_in is not None:
+        # Both the path as named and its target: a venv's bin/python is a link out of the venv.
+        candidates = {Path(os.path.abspath(path)), Path(path).resolve()}
+        for tree in [named_in.parent, *scanned]:
+            trees = {Path(os.path.abspath(tree)), Path(tree).resolve()}
+            if any(c == t or t in c.parents for c in candidates for t in trees):
+                raise EngineError(
+                    f"{named_in.as_posix()}: checkov_python {python} is inside the scanned tree "
+                    f"({Path(tree).as_posix()}); compliance runs no program from the repository it scans: name "
+                    "an interpreter outside it (e.g. ~/.venvs/checkov/bin/python), or pass --checkov-python")
+    return path
 
 
 def run(options, resources: list[Resource], results: list[Result], warnings: list[str]) -> list[Rule]:
     """Run Checkov over the files our loaders read; add its Results to `results`, de-duplicated.
 
     Args:
-        options: the scan's ScanOptions (root, show_duplicates).
+        options: the scan's ScanOptions (root, show_duplicates, and loader_options["checkov"]:
+            {"python": interpreter, "timeout": seconds}).
         resources: every resource our loaders found; Checkov's records are attached to them.
         results: our results so far; Checkov's are appended, corroborated ones are annotated.
         warnings: where notes for the user go (files not given to Checkov, its parse errors).
@@ -45,28 +120,39 @@ def run(options, resources: list[Resource], results: list[Result], warnings: lis
         The Rule of every Checkov check that produced a result.
 
     Raises:
-        EngineError: checkov is not installed or failed as a whole.
+        EngineError: no Checkov interpreter, Checkov not importable there, the worker crashed
+            or did not finish in time.
     """
-    require()
+    settings = dict((options.loader_options or {}).get("checkov") or {})
+    python = resolve_python(settings.get("python"))
     root = Path(options.root)
     inputs = _inputs(resources, root, warnings)
-    records = _run_checkov(inputs, warnings)
+    answer = run_worker(python, inputs, timeout=float(settings.get("timeout") or DEFAULT_TIMEOUT)) if inputs else {}
+    for framework, reason in sorted(answer.get("unavailable", {}).items()):
+        why = ("Checkov's Terraform parser (bc-python-hcl2) installs a module named `hcl2` that clashes with the "
+               "python-hcl2 compliance uses: install Checkov in a venv of its own" if framework.startswith("terraform")
+               else "reinstall Checkov, or install it in a venv of its own")
+        warnings.append(f"checkov: {framework} checks unavailable under {python} ({reason}); "
+                        f"{len(inputs[framework])} file(s) were checked by our rules only. {why}: {INSTALL_HINT}")
+    for framework, errors in sorted(answer.get("parsing_errors", {}).items()):
+        for error in sorted(errors):
+            warnings.append(f"checkov: could not parse {_shown(error, root)} ({framework})")
     index = _ResourceIndex(resources, root)
     table = builtin_map()
     ours = _our_rules()
     rules: dict[str, Rule] = {}
     found: list[Result] = []
     skipped: list[str] = []
-    for framework, record in records:
-        status = {"PASSED": Status.passed, "FAILED": Status.failed}.get(record.check_result["result"].name)
-        resource, line, end = index.match(framework, record)
+    for record in answer.get("records", []):
+        status = {"PASSED": Status.passed, "FAILED": Status.failed}.get(record["result"])
+        resource, line, end = index.match(record)
         if status is None:  # SKIPPED: a checkov:skip comment in the scanned file
-            skipped.append(f"{record.check_id} on {resource.id} ({resource.source.file}:{line})")
+            skipped.append(f"{record['check_id']} on {resource.id} ({resource.source.file}:{line})")
             continue
-        rule = rules.get(record.check_id) or rules.setdefault(
-            record.check_id, _rule(record, resource.family, table.get(record.check_id), ours))
-        details = {"engine": "checkov", "check": record.check_name}
-        found.append(Result(rule, resource, status, record.check_name if status is Status.failed else "",
+        rule = rules.get(record["check_id"]) or rules.setdefault(
+            record["check_id"], _rule(record, resource.family, table.get(record["check_id"]), ours))
+        details = {"engine": "checkov", "check": record["check_name"]}
+        found.append(Result(rule, resource, status, record["check_name"] if status is Status.failed else "",
                             (), line, end, details))
     if skipped:
         warnings.append(f"checkov: {len(skipped)} check(s) skipped by checkov:skip comments in the scanned "
@@ -89,52 +175,85 @@ def _inputs(resources: list[Resource], root: Path, warnings: list[str]) -> dict[
             out["kubernetes"].add(str(root / resource.source.file))
         elif resource.family == "terraform":
             out["terraform"].add(str(root / resource.source.file))
+    # Checkov evaluates a module from all its files (variables.tf, locals.tf), as our loader does.
+    for tf in list(out["terraform"]):
+        out["terraform"].update(str(p) for p in Path(tf).parent.glob("*.tf") if p.is_file() and not p.is_symlink())
     if rendered:
         warnings.append(f"checkov: {rendered} resource(s) rendered from Helm/Kustomize or read from standard "
                         "input were checked by our rules only, not by Checkov")
     return {framework: sorted(files) for framework, files in out.items() if files}
 
 
-def _run_checkov(inputs: dict[str, list[str]], warnings: list[str]) -> list[tuple[str, object]]:
-    logging.getLogger("checkov").setLevel(logging.ERROR)  # its INFO/WARNING lines would garble our output
+def run_worker(python: str, inputs: dict[str, list[str]], *, timeout: float = DEFAULT_TIMEOUT) -> dict:
+    """Run checkov_worker.py under `python` on the files per framework; return its answer.
+
+    The worker gets a scratch directory as its working and home directory and an
+    environment without the caller's variables (no Prisma Cloud API key, no proxies), so
+    it neither writes into the scanned tree nor talks to anyone.
+
+    Args:
+        python: an interpreter that can import Checkov.
+        inputs: framework (kubernetes, terraform, terraform_plan) -> absolute file paths.
+        timeout: seconds before the worker and its children are killed.
+
+    Returns:
+        The worker's JSON answer (see checkov_worker.py).
+
+    Raises:
+        EngineError: the interpreter cannot be started, Checkov cannot be imported there, the
+            worker crashed (with the last lines of its stderr) or ran out of time.
+    """
+    request = json.dumps({"protocol": 1, "inputs": inputs}).encode()
+    with tempfile.TemporaryDirectory(prefix="compliance-checkov-") as scratch:
+        env = {"PATH": os.environ.get("PATH", os.defpath), "HOME": scratch, "TMPDIR": scratch,
+               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "LOG_LEVEL": "ERROR"}
+        try:
+            # A session of its own, so a timeout can kill Checkov's own worker processes too.
+            proc = subprocess.Popen([python, "-I", str(WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, cwd=scratch, env=env, start_new_session=True)
+        except OSError as exc:
+            raise EngineError(f"cannot run the Checkov interpreter {python}: {exc.strerror or exc}") from None
+        try:
+            out, err = proc.communicate(request, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise EngineError(f"Checkov did not finish within {timeout:g} s (interpreter {python}); "
+                              "raise checkov_timeout in compliance.yaml for a larger tree") from None
+    if proc.returncode == _EXIT_NO_CHECKOV:
+        reason = _json(out).get("message") or _tail(err)
+        raise EngineError(f"Checkov cannot be imported by {python} ({reason}); install it there "
+                          f"({python} -m pip install checkov), or: {INSTALL_HINT}")
+    answer = _json(out) if proc.returncode == 0 else {}
+    if proc.returncode != 0 or answer.get("protocol") != 1:
+        how = (f"killed by signal {-proc.returncode}" if proc.returncode < 0 else f"exit {proc.returncode}")
+        raise EngineError(f"Checkov failed under {python} ({how}): {_tail(err) or 'no error output'}")
+    return answer
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(OSError):  # already gone
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate()
+
+
+def _json(data: bytes) -> dict:
     try:
-        from checkov.runner_filter import RunnerFilter
-    except Exception as exc:  # a broken install must not end in a traceback
-        raise EngineError(f"cannot load Checkov: {type(exc).__name__}: {exc}; reinstall: {INSTALL_HINT}") from None
-    records: list[tuple[str, object]] = []
-    for framework, files in inputs.items():
-        try:
-            Runner = _runner(framework)  # noqa: N806
-        except ImportError as exc:
-            # Checkov's Terraform parser (bc-python-hcl2) installs a module named `hcl2`, as does our
-            # python-hcl2 (>= 8); in one environment only one of them can be importable.
-            warnings.append(f"checkov: {framework} checks unavailable ({exc}); {len(files)} file(s) were checked "
-                            "by our rules only. Checkov's Terraform support needs bc-python-hcl2, whose `hcl2` "
-                            "module conflicts with python-hcl2 >= 8 that compliance uses")
-            continue
-        try:
-            report = Runner().run(root_folder=None, files=files,
-                                  runner_filter=RunnerFilter(framework=[framework], show_progress_bar=False))
-        except Exception as exc:  # Checkov failing as a whole is an engine error, not a crash
-            raise EngineError(f"Checkov ({framework}) failed: {type(exc).__name__}: {exc}") from None
-        for report_item in report if isinstance(report, list) else [report]:
-            for error in sorted(report_item.parsing_errors):
-                warnings.append(f"checkov: could not parse {error}")
-            for record in [*report_item.failed_checks, *report_item.passed_checks, *report_item.skipped_checks]:
-                records.append((framework, record))
-    records.sort(key=lambda fr: (fr[1].file_abs_path or "", fr[1].file_line_range, fr[1].check_id,
-                                 fr[1].resource))
-    return records
+        value = json.loads(data.decode("utf-8", "replace"))
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
-def _runner(framework: str):
-    if framework == "kubernetes":
-        from checkov.kubernetes.runner import Runner
-    elif framework == "terraform":
-        from checkov.terraform.runner import Runner
-    else:
-        from checkov.terraform.plan_runner import Runner
-    return Runner
+def _tail(err: bytes) -> str:
+    lines = [line for line in err.decode("utf-8", "replace").splitlines() if line.strip()]
+    return " | ".join(line.strip() for line in lines[-_TAIL_LINES:])
+
+
+def _shown(file: str, root: Path) -> str:
+    try:
+        return Path(file).relative_to(root).as_posix()
+    except ValueError:
+        return Path(file).as_posix()
 
 
 class _ResourceIndex:
@@ -153,27 +272,24 @@ class _ResourceIndex:
                 key = ("terraform", str(root / resource.source.file), resource.address or resource.id)
             self.by_key.setdefault(key, resource)
 
-    def match(self, framework: str, record) -> tuple[Resource, int, int]:
-        file = str(Path(record.file_abs_path))
-        start, end = (list(record.file_line_range) + [0, 0])[:2]
+    def match(self, record: dict) -> tuple[Resource, int, int]:
+        framework, name = record["framework"], record["resource"]
+        file = str(Path(record["file"]))
+        start, end = record["start_line"], record["end_line"]
         if framework == "kubernetes":
-            parts = str(record.resource).split(".")
+            parts = name.split(".")
             key: tuple = ("kubernetes", file, parts[0], parts[-1])
         else:
-            key = (framework, file, record.resource)
+            key = (framework, file, name)
         resource = self.by_key.get(key)
         if resource is not None:
-            if framework == "terraform_plan":  # ours points at the .tf file, not the plan's JSON lines
+            if framework == "terraform_plan":  # ours points at the .tf block, not the plan's JSON lines
                 return resource, resource.source.start_line, resource.source.end_line
             return resource, start or resource.source.start_line, end or resource.source.end_line
-        try:
-            shown = Path(file).relative_to(self.root).as_posix()
-        except ValueError:
-            shown = Path(file).as_posix()
+        # Checkov checks things our loaders do not make resources of (providers, module calls).
         family = "kubernetes" if framework == "kubernetes" else "terraform"
-        kind = str(record.resource).split(".")[0]
-        synthetic = Resource(family, kind, str(record.resource).split(".")[-1], str(record.resource), {},
-                             Source(shown, start, end))
+        synthetic = Resource(family, name.split(".")[0], name.split(".")[-1], name, {},
+                             Source(_shown(file, self.root), start, end))
         self.by_key[key] = synthetic
         return synthetic, start, end
 
@@ -185,15 +301,15 @@ def _our_rules() -> dict[str, Rule]:
     return {r.id: r for r in [*policies.rules, *python_rules]}
 
 
-def _rule(record, family: str, mapping: CheckMapping | None, ours: dict[str, Rule]) -> Rule:
+def _rule(record: dict, family: str, mapping: CheckMapping | None, ours: dict[str, Rule]) -> Rule:
     severity = DEFAULT_SEVERITY
     if mapping is not None:
         related = [ours[r].severity for r in (*mapping.same_as, *mapping.like) if r in ours]
         severity = mapping.severity or max(related, key=lambda s: s.rank, default=DEFAULT_SEVERITY)
-    guideline = getattr(record, "guideline", None) or ""
-    return Rule(id=record.check_id, name=record.check_id, title=record.check_name,
-                description=f"Checkov check {record.check_id}: {record.check_name}", severity=severity,
-                remediation=guideline or f"See Checkov's documentation for {record.check_id}.",
+    check_id, guideline = record["check_id"], record.get("guideline") or ""
+    return Rule(id=check_id, name=check_id, title=record["check_name"],
+                description=f"Checkov check {check_id}: {record['check_name']}", severity=severity,
+                remediation=guideline or f"See Checkov's documentation for {check_id}.",
                 engine="checkov", applies_to=AppliesTo(family=family), source="checkov",
                 references=(guideline,) if guideline else ())
 

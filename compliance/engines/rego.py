@@ -8,7 +8,9 @@ so a broken rule becomes an `error` result and the others still report.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -69,8 +71,13 @@ def load_policies(directories: Sequence[Path], *, labels: Sequence[str] | None =
     return PolicySet(modules, rules)
 
 
-def new_engine(modules: Iterable[RegoModule]):
-    """A regorus engine with the modules added; errors name the file and line."""
+def new_engine(modules: Iterable[RegoModule], *, params: dict | None = None):
+    """A regorus engine with the modules added; errors name the file and line.
+
+    Args:
+        modules: the policies.
+        params: data.compliance.params (default: empty).
+    """
     import regorus
 
     engine = regorus.Engine()
@@ -81,7 +88,7 @@ def new_engine(modules: Iterable[RegoModule]):
         except Exception as exc:  # regorus raises plain exceptions with file:line:col text
             raise PolicyError(f"cannot compile {module.path}:\n{_clean(exc)}") from None
     engine.set_rego_v0(False)
-    engine.add_data({"compliance": {"params": {}}})
+    engine.add_data({"compliance": {"params": params or {}}})
     return engine
 
 
@@ -91,15 +98,42 @@ def package_ref(package: str) -> str:
 
 
 class RegoEvaluator:
-    """Evaluates Rego rules on one resource at a time. Belongs to the thread that made it."""
+    """Evaluates Rego rules on one resource at a time. Belongs to the thread that made it.
+
+    The rules that apply to a resource are evaluated together through one generated
+    rule per distinct set of rules (`eval_rule`): a query would be parsed and analysed
+    against every module on each call, which cost more than most rules themselves.
+    """
 
     def __init__(self, policies: PolicySet, *, params: dict[str, dict] | None = None,
                  inventory: list[dict] | None = None):
-        self._engine = new_engine(policies.modules)
+        self._params = params or {}
+        self._rules = list(policies.rules)
+        effective = {r.id: {**r.params, **self._params.get(r.id, {})} for r in self._rules}
+        # Rules that read only their own parameters see them in data.compliance.params
+        # directly; the others get `with data.compliance.params as {...}`, which makes
+        # the engine recompute shared helpers (containers, pod spec) for that rule.
+        self._shared, self._shared_params = _shared_params(policies.modules, self._rules, effective)
+        self._effective = effective
+        self._engine = new_engine(policies.modules, params=self._shared_params)
         if inventory is not None:
             self._engine.add_data({"compliance": {"inventory": inventory}})
-        self._params = params or {}
         self._queries: dict[tuple[str, ...], tuple[str, list[tuple[Rule, str]]]] = {}
+        # (rule ids, digest of the body) -> what evaluate() returned. Manifests repeat (a fifth of a
+        # real corpus are exact copies of another document), and the answer depends only on the
+        # input body, the rules asked and this engine's params and data, all fixed per evaluator.
+        self._memo: dict[tuple[tuple[str, ...], bytes], dict[str, list[Violation] | str]] = {}
+        # rule ids -> the generated rule's path and its slots; None: the set is asked as a query.
+        self._batches: dict[tuple[str, ...], tuple[str, list[tuple[Rule, str]]] | None] = {}
+        # Callers pass the rules that apply, per-resource and cross-resource ones apart.
+        self._add_batches([*_rule_sets(self._rules),
+                           *_rule_sets([r for r in self._rules if not r.needs_inventory]),
+                           *_rule_sets([r for r in self._rules if r.needs_inventory])])
+
+    def _with(self, rule: Rule) -> str:
+        if rule.id in self._shared or not (self._effective[rule.id] or self._shared_params):
+            return ""
+        return f" with data.compliance.params as {json.dumps(self._effective[rule.id], sort_keys=True)}"
 
     def _query(self, rules: Sequence[Rule]) -> tuple[str, list[tuple[Rule, str]]]:
         key = tuple(r.id for r in rules)
@@ -107,36 +141,90 @@ class RegoEvaluator:
         if cached is None:
             parts, slots = [], []
             for rule in rules:
-                params = {**rule.params, **self._params.get(rule.id, {})}
                 for entry in rule.entrypoints:
-                    expr = f"r{len(slots)} := {package_ref(rule.package)}.{entry}"
-                    if params:
-                        expr += f" with data.compliance.params as {json.dumps(params, sort_keys=True)}"
-                    parts.append(expr)
+                    parts.append(f"r{len(slots)} := {package_ref(rule.package)}.{entry}{self._with(rule)}")
                     slots.append((rule, entry))
             # One expression per line: regorus refuses lines over 1,024 columns.
             cached = ("\n".join(parts), slots)
             self._queries[key] = cached
         return cached
 
+    def _add_batches(self, rule_sets: list[list[Rule]]) -> None:
+        """Generate one rule per new set of rules, in one new module: the engine is prepared once."""
+        package = f"{_BATCH_PACKAGE}.g{len(self._batches)}"
+        lines = [f"package {package}", "", "import rego.v1", "", "ready := true"]
+        added: dict[tuple[str, ...], tuple[str, list[tuple[Rule, str]]]] = {}
+        for rules in rule_sets:
+            key = tuple(r.id for r in rules)
+            if not rules or key in self._batches or key in added:
+                continue
+            name = f"b{len(added)}"
+            body, slots = [], []
+            for rule in rules:
+                for entry in rule.entrypoints:
+                    body.append(f"\tr{len(slots)} := {package_ref(rule.package)}.{entry}{self._with(rule)}")
+                    slots.append((rule, entry))
+            outs = ", ".join(f"r{i}" for i in range(len(slots)))
+            lines += ["", f"{name} := [{outs}] if {{", *body, "}"]
+            added[key] = (f"data.{package}.{name}", slots)
+        if not added:
+            return
+        try:
+            engine = self._engine.clone()
+            engine.add_policy(f"<compliance: rules evaluated together {len(self._batches)}>", "\n".join(lines) + "\n")
+            engine.eval_rule_as_json(f"data.{package}.ready")  # prepares the engine now, before any fork
+        except Exception:
+            # Something a generated rule cannot say (a line over regorus's limit, say):
+            # these sets are asked as queries, exactly as before.
+            self._batches.update(dict.fromkeys(added))
+            return
+        self._engine = engine
+        self._batches.update(added)
+
     def evaluate(self, resource: Resource, rules: Sequence[Rule]) -> dict[str, list[Violation] | str]:
         """Violations per rule id, or an error message for a rule that failed."""
         if not rules:
             return {}
-        self._engine.set_input(resource.body)
-        query, slots = self._query(rules)
+        key = tuple(r.id for r in rules)
+        body = resource.body
+        digest = _digest(body) if MEMO_LIMIT > 0 else None
+        if digest is not None:
+            known = self._memo.get((key, digest))
+            if known is not None:
+                return dict(known)  # Violations are frozen; the lists are only read by callers
+        found = self._evaluate(body, rules, key)
+        if digest is not None:
+            if len(self._memo) >= MEMO_LIMIT:
+                del self._memo[next(iter(self._memo))]  # the oldest: copies tend to sit close together
+            self._memo[(key, digest)] = found
+            return dict(found)
+        return found
+
+    def _evaluate(self, body: dict, rules: Sequence[Rule], key: tuple[str, ...]) -> dict[str, list[Violation] | str]:
+        if key not in self._batches:
+            self._add_batches([list(rules)])
+        self._engine.set_input(body)
+        batch = self._batches.get(key)
         try:
-            bindings = self._eval(query)
+            if batch is not None:
+                path, slots = batch
+                values = json.loads(self._engine.eval_rule_as_json(path))
+                # "<undefined>" (a string) when some entrypoint has no value.
+                values = values if isinstance(values, list) and len(values) == len(slots) else None
+            else:
+                query, slots = self._query(rules)
+                bindings = self._eval(query)
+                values = None if bindings is None else [bindings.get(f"r{i}") for i in range(len(slots))]
         except Exception:
             return self._one_by_one(rules)
-        if bindings is None:
+        if values is None:
             # Some entrypoint is undefined (a complete rule with no value): ask each alone.
             return self._one_by_one(rules)
         out: dict[str, list[Violation] | str] = {r.id: [] for r in rules}
-        for index, (rule, _entry) in enumerate(slots):
+        for (rule, _entry), value in zip(slots, values, strict=True):
             found = out[rule.id]
             assert isinstance(found, list)
-            found.extend(_violations(bindings.get(f"r{index}")))
+            found.extend(_violations(value))
         return out
 
     def _one_by_one(self, rules: Sequence[Rule]) -> dict[str, list[Violation] | str]:
@@ -156,6 +244,108 @@ class RegoEvaluator:
         answer = json.loads(self._engine.eval_query_as_json(query))
         result = answer.get("result") or []
         return result[0].get("bindings", {}) if result else None
+
+
+_BATCH_PACKAGE = "compliance_engine_batch"
+# Bodies whose results one evaluator remembers; ~1 KiB each at most, so a few MiB.
+MEMO_LIMIT = 8192
+
+
+def _digest(body: object) -> bytes | None:
+    """A 128-bit hash of the body's exact value, or None when it cannot be had (never memoized).
+
+    marshal format 2 writes no back-references, so equal values give equal bytes whatever
+    objects they share, and it keeps types apart (1, 1.0, True, "1"; int and str keys).
+    Dict order is kept too: the same mapping in another order only misses the memo.
+    Anything marshal cannot write (a date from YAML, a recursive alias) raises ValueError.
+    """
+    try:
+        return hashlib.blake2b(marshal.dumps(body, 2), digest_size=16).digest()
+    except ValueError:
+        return None
+# A `data` reference a rule may make and still read its parameters from shared data:
+# the rule library, the inventory, or one of its own parameters by name.
+_REACHABLE = ("compliance.lib", "compliance.inventory", "compliance.params")
+_DATA_REF = re.compile(r"\bdata\b")
+_ALLOWED_REF = re.compile(r"data\.compliance\.(?:lib\.|inventory\b|params\.([A-Za-z_][A-Za-z0-9_]*)\b)")
+
+
+def _reads(source: str) -> set[str] | None:
+    """The parameter names a module reads through data.compliance.params.<name>, or None
+    when it refers to `data` in any other way (the whole params object, another rule's
+    package, an import of data itself): then it cannot share one params object."""
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
+    names: set[str] = set()
+    for match in _DATA_REF.finditer(code):
+        allowed = _ALLOWED_REF.match(code, match.start())
+        if allowed is None:
+            return None
+        if allowed.group(1):
+            names.add(allowed.group(1))
+    return names
+
+
+def _shared_params(modules: Sequence[RegoModule], rules: Sequence[Rule],
+                   effective: dict[str, dict]) -> tuple[set[str], dict]:
+    """Which rules can read their parameters from one shared data.compliance.params, and it.
+
+    A rule qualifies when its module names only its own parameters (by key) and no
+    other rule in the set needs a different value under the same key, so each rule
+    sees exactly the values `with data.compliance.params as <its params>` would give.
+    Library modules (no rule of this set) must not read parameters at all.
+    """
+    by_path = {m.path: m for m in modules}
+    # What a qualifying rule can reach through `data`: the library (and anything
+    # declared under the inventory or params paths); none of it may read parameters.
+    for module in modules:
+        if module.package.startswith(_REACHABLE) and _reads(module.source) != set():
+            return set(), {}
+    candidates: dict[str, Rule] = {}
+    for rule in rules:
+        module = by_path.get(rule.source)
+        reads = _reads(module.source) if module is not None else None
+        if reads is not None and reads <= set(effective[rule.id]):
+            candidates[rule.id] = rule
+    while True:
+        shared: dict[str, object] = {}
+        clash: set[str] = set()
+        for rule_id in sorted(candidates):
+            for name, value in effective[rule_id].items():
+                if name in shared and shared[name] != value:
+                    clash.add(name)
+                shared.setdefault(name, value)
+        losers = {i for i in candidates if clash & set(effective[i])}
+        if not losers:
+            return set(candidates), shared
+        for rule_id in losers:
+            del candidates[rule_id]
+
+
+def _rule_sets(rules: Sequence[Rule]) -> list[list[Rule]]:
+    """Every distinct set of rules that can apply to one resource (family, type, environment).
+
+    Known up front, so every generated rule exists before pool workers fork.
+    """
+    families = sorted({r.applies_to.family for r in rules if r.applies_to.family} | {""})
+    types = sorted({t for r in rules for t in r.applies_to.types} | {""})
+    environments = sorted({e for r in rules for e in r.environments}) + [None]
+    seen: dict[tuple[str, ...], list[Rule]] = {}
+    for family in families:
+        for kind in types:
+            for environment in environments:
+                probe = _Probe(family, kind, environment)
+                chosen = [r for r in rules if r.applies(probe)]  # type: ignore[arg-type]
+                seen.setdefault(tuple(r.id for r in chosen), chosen)
+    return list(seen.values())
+
+
+@dataclass(frozen=True, slots=True)
+class _Probe:
+    """What Rule.applies reads of a resource."""
+
+    family: str
+    type: str
+    environment: str | None
 
 
 def _violations(value: object) -> list[Violation]:

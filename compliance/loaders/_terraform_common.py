@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 
 from .. import environment as env
 
@@ -27,38 +28,6 @@ def resource_ref(reference: str) -> str | None:
     return ".".join(parts[:2])
 
 
-def _collect(expr: object, out: set[str]) -> None:
-    if isinstance(expr, dict):
-        refs = expr.get("references")
-        if isinstance(refs, list) and all(isinstance(r, str) for r in refs):
-            out.update(r for r in refs)
-            return
-        for value in expr.values():
-            _collect(value, out)
-    elif isinstance(expr, list):
-        for value in expr:
-            _collect(value, out)
-
-
-def references_of(expressions: dict, prefix: str) -> dict[str, list[str]]:
-    """Attribute -> sorted addresses of the resources its expression refers to.
-
-    Args:
-        expressions: a configuration resource's `expressions` (plan JSON shape:
-            {"bucket": {"references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"]}}).
-        prefix: the referring resource's module address (`module.x[0]`, or ""), since a
-            reference names a resource of the same module instance.
-    """
-    out: dict[str, list[str]] = {}
-    for attr, expr in expressions.items():
-        raw: set[str] = set()
-        _collect(expr, raw)
-        targets = {ref for ref in (resource_ref(r) for r in raw) if ref}
-        if targets:
-            out[attr] = sorted(f"{prefix}.{t}" if prefix else t for t in targets)
-    return out
-
-
 def environment_of(values: dict) -> str | None:
     """The environment a resource's tags name (Environment = "prod" and the like)."""
     for field in ("tags", "tags_all"):
@@ -71,3 +40,13 @@ def environment_of(values: dict) -> str | None:
             if isinstance(value, str) and value:
                 return env.from_path(value) or value.lower()
     return None
+
+
+def document_for(configuration: str) -> int:
+    """A Source.document number for resources one configuration maps onto shared `.tf` lines.
+
+    The dev and production plans (or `.tf` roots) both point `module.net.aws_vpc.this`
+    at the module's file and line; a document number of their own keeps the two
+    deployed resources apart in Resource.key, so coverage and reports count both.
+    """
+    return (zlib.crc32(configuration.encode("utf-8")) % 100_000) * 10_000 + 1

@@ -29,6 +29,8 @@ class _SpanLoader(yaml.CSafeLoader):
         # The composed documents, kept so findings are located without parsing again.
         self.nodes: list = []
         self._guard = guard
+        self._seen: set[int] = set()  # collection nodes met while building one document
+        self._positions = 0  # nodes built so far, aliases counted as often as they are used
 
     def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
         # flatten_mapping (merge keys) deletes the `<<` pairs from this very list and
@@ -49,9 +51,65 @@ class _SpanLoader(yaml.CSafeLoader):
             end = node.end_mark
             end_line = end.line if end.column == 0 and end.line > node.start_mark.line else end.line + 1
             self.spans.append((node.start_mark.line + 1, end_line))
+            # Plain data (no aliased collections, tags, merges or repeated keys) is built
+            # directly from the nodes, several times faster than PyYAML's generic
+            # constructor. Anything else, errors included, takes PyYAML's own path below,
+            # so the outcome is the same. Building stops at the first collection met twice,
+            # so an alias bomb costs no more than its distinct nodes here.
+            self._seen = set()
+            self._positions = 1
+            try:
+                data = self._plain(node)
+                if self._positions <= MAX_EXPANDED_NODES:
+                    return data
+            except Exception:  # redone below by PyYAML, which reports it
+                pass
             if self._guard:
                 _check_expansion(node)
         return super().construct_document(node)
+
+    def _plain(self, node):
+        """The document as PyYAML would construct it, or an exception if it is not plain data."""
+        cls = node.__class__
+        if cls is yaml.ScalarNode:
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            if tag not in _SCALAR_TAGS:
+                raise _NotPlain
+            return self.yaml_constructors[tag](self, node)
+        key = id(node)
+        if key in self._seen:
+            raise _NotPlain  # an alias: shared objects and the expansion guard are PyYAML's job
+        self._seen.add(key)
+        if cls is yaml.MappingNode and node.tag == _MAP:
+            pairs = node.value
+            self._positions += 2 * len(pairs)
+            mapping = {}
+            for key_node, value_node in pairs:
+                tag = key_node.tag
+                if key_node.__class__ is not yaml.ScalarNode or (tag != _STR and tag not in _SCALAR_TAGS):
+                    raise _NotPlain  # merge keys (<<), tagged or collection keys
+                name = key_node.value if tag == _STR else self.yaml_constructors[tag](self, key_node)
+                mapping[name] = self._plain(value_node)
+            if len(mapping) != len(pairs):
+                raise _NotPlain  # a repeated key: PyYAML's path records the warnings in its order
+            return mapping
+        if cls is yaml.SequenceNode and node.tag == _SEQ:
+            self._positions += len(node.value)
+            return [self._plain(child) for child in node.value]
+        raise _NotPlain
+
+
+class _NotPlain(Exception):
+    """A node the direct construction leaves to PyYAML."""
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+# Other scalar tags the safe constructor turns into plain values with its own functions.
+_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp"))
 
 
 def _duplicates(pairs: list) -> list[tuple[int, str]]:

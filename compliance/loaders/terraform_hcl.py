@@ -1,65 +1,66 @@
-"""A directory of `.tf` files (one Terraform module) -> Resources, via python-hcl2.
+"""A directory of `.tf` files (a Terraform root module) -> Resources, via python-hcl2.
 
 Each `resource` block becomes a Resource whose body has the plan's shape (see
 terraform_plan), so one rule reads both: `values` holds what is statically known
-(literals, variables' defaults and `.tfvars` values, locals that resolve, string
-templates over those, `jsonencode` of a literal object); anything else (other
-resources' attributes, data sources, functions, conditionals, dynamic blocks) is
-absent from `values` and true in `after_unknown`, and is never a violation.
-Addresses are the module's own (`aws_s3_bucket.logs`): a directory is loaded on
-its own, with its variables' defaults, whether or not another module calls it.
+(see _hcl_eval); anything else is absent from `values` and true in
+`after_unknown`, and is never a violation.
+
+Local module calls are followed: `module "net" { source = "../../modules/networking"
+vpc_cidr = "10.0.0.0/16" }` loads that directory's resources as
+`module.net.aws_vpc.this`, its variables bound from the call's statically known
+arguments (else the variable's default, else unknown), each at its line in the
+module's own `.tf` file and with the root's environment. Remote sources
+(registry, git::, http, s3::, ...) are never fetched: each call is listed as
+skipped, with its file and line. A module directory outside the scan root, a
+call cycle or nesting deeper than MAX_DEPTH is skipped the same way.
+
+Duplicates, decided: a directory scanned on its own is a root, whatever calls
+it; its resources keep their own addresses (`aws_vpc.this`), variables unbound,
+no environment from a caller. Resources reached through a call carry the
+`module.x.` address and the calling root's environment, and a Source.document of
+their own, so the same block instantiated by dev and production counts as two
+deployed resources. A root directory holding a plan JSON (`terraform show -json`
+output) is read from that plan instead, which has every value the `.tf` files
+leave unknown and points its findings at the same `.tf` lines; the directory is
+listed as skipped, naming the plan.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path as FsPath
 from typing import Any
 
 from .. import environment as env
 from ..discover import Target
-from ..model import InputIssue, Resource, Source
+from ..model import InputIssue, Resource, Skipped, Source
 from . import LoadContext, Loaded
-from ._hcl_blocks import parse_blocks, resource_blocks
-from ._terraform_common import environment_of, resource_ref
-from ._text import LoadError, read_text
-from ._tf_index import tf_files
+from ._hcl_blocks import Node, parse_blocks, resource_blocks
+from ._hcl_eval import HclModule, hcl_load, split_unknown, unquoted
+from ._terraform_common import document_for, environment_of
+from ._text import LoadError, decode, read_limited, read_text
+from ._tf_index import index_dir, is_local_source, tf_files
 from .terraform_plan import locator as _plan_locator
 from .terraform_plan import scan_root_of
 
-_UNKNOWN = object()  # a value known only at apply time
-_META_ARGS = {"count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection"}
-_INTERP = re.compile(r"\$\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
-_REF = re.compile(r"\b((?:data\.)?[a-z][a-z0-9]*_[\w-]*\.[A-Za-z_][\w-]*)")
-_SIMPLE = re.compile(r"^(var|local)\.([A-Za-z_][\w-]*)$")
-_JSONENCODE = re.compile(r"^jsonencode\((.*)\)$", re.S)
+MAX_DEPTH = 16  # nested module calls followed; real configurations nest 2-5 deep
+_CALL_META = {"source", "version", "count", "for_each", "providers", "depends_on"}
+_PLAN_HEAD = re.compile(r'^\s*\{\s*"format_version"\s*:\s*"[^"]*"\s*,\s*"(terraform_version|planned_values)"')
 
 
 def load(target: Target, context: LoadContext) -> Loaded:
-    """Load every resource of the `.tf` files in the target directory."""
+    """Load every resource of the root module in the target directory and its local modules."""
     assert target.path is not None
     out = Loaded(locate=locator(target, context))
-    scan_root = scan_root_of(target)
-    parsed: list[tuple[FsPath, str, str, dict]] = []
-    for file in tf_files(target.path):
-        shown = _display(file, scan_root)
-        try:
-            text = read_text(file, context.max_file_size)
-            parsed.append((file, shown, text, _hcl_load(text)))
-        except LoadError as exc:
-            out.issues.append(InputIssue(shown, exc.message, exc.line))
-    module = _Module(parsed, target.path, context.max_file_size, out)
-    path_env = context.environment or env.from_path(target.display)
-    for _file, shown, text, doc in parsed:
-        blocks = resource_blocks(parse_blocks(text))
-        for entry in doc.get("resource") or []:
-            for rtype, named in _unquoted(entry).items():
-                for name, block in _unquoted(named).items():
-                    resource = module.resource(rtype, name, block, shown, blocks.get((rtype, name)), path_env,
-                                               context.environment)
-                    if resource is not None:
-                        out.resources.append(resource)
-    out.resources.sort(key=lambda r: (r.source.file, r.source.start_line))
+    plan = _plan_beside(target.path, context.max_file_size)
+    if plan is not None:
+        out.skipped.append(Skipped(target.display, f"Terraform root read from its plan JSON ({plan}), which has "
+                                   "the values the .tf files leave unknown"))
+        return out
+    loader = _Loader(target, context, out)
+    loader.load_module(target.path.resolve(), prefix="", parent=None, call_args={}, chain=())
+    out.resources.sort(key=lambda r: (r.source.file, r.source.start_line, r.id))
     return out
 
 
@@ -68,262 +69,220 @@ def locator(target: Target, context: LoadContext):
     return _plan_locator(target, context)
 
 
-def _hcl_load(text: str) -> dict:
-    import hcl2
+def _plan_beside(directory: FsPath, max_bytes: int) -> str | None:
+    """The name of a plan JSON in the directory whose root module is this directory's, if any.
 
+    A plan is of this root when its configuration's root module declares one of the
+    resources or module calls the `.tf` files declare (how the plan loader finds
+    its root too); an unrelated plan next to the files leaves them to this loader.
+    """
     try:
-        options = hcl2.SerializationOptions(with_comments=False)  # comments are not values
-    except AttributeError:
-        # bc-python-hcl2 (pulled in by checkov) installs a module of the same name with an
-        # older, incompatible API; reading .tf with it would give wrong values.
-        raise LoadError("cannot read .tf files: the installed `hcl2` module is not python-hcl2 8 "
-                        "(bc-python-hcl2, installed by checkov, replaces it); run "
-                        "pip install --force-reinstall 'python-hcl2>=8,<9'") from None
-    try:
-        return hcl2.loads(text, serialization_options=options)
-    except Exception as exc:  # lark raises many types; all carry line/column when known
-        # Deep nesting exhausts the recursive parser; lark may wrap that in a VisitError.
-        if isinstance(exc, RecursionError) or isinstance(getattr(exc, "orig_exc", None), RecursionError):
-            raise LoadError("HCL nested too deeply for the parser (hundreds of levels); refused") from None
-        line = getattr(exc, "line", None)
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LoadError(f"invalid HCL: {first}", line if isinstance(line, int) and line > 0 else None) from None
-
-
-def _display(path: FsPath, scan_root: FsPath | None) -> str:
-    if scan_root is not None:
+        names = sorted(p.name for p in directory.iterdir() if p.suffix.lower() == ".json" and p.is_file())
+    except OSError:
+        return None
+    index = None
+    for name in names:
         try:
-            return path.relative_to(scan_root).as_posix()
-        except ValueError:
-            pass
-    return path.as_posix()
+            with open(directory / name, "rb") as stream:
+                head = stream.read(4096).decode("utf-8", "replace").lstrip("\ufeff")
+                if not _PLAN_HEAD.match(head):
+                    continue
+                stream.seek(0)
+                doc = json.loads(decode(read_limited(stream, max_bytes)))
+        except (OSError, LoadError, ValueError, RecursionError):
+            continue
+        root = doc.get("configuration", {}).get("root_module") if isinstance(doc, dict) else None
+        if not isinstance(root, dict):
+            continue
+        resources = {(r.get("type"), r.get("name")) for r in root.get("resources") or []
+                     if isinstance(r, dict) and isinstance(r.get("type"), str) and isinstance(r.get("name"), str)}
+        calls = set(root.get("module_calls") or {}) if isinstance(root.get("module_calls"), dict) else set()
+        index = index or index_dir(directory)
+        if resources & set(index.resources) or calls & set(index.modules):
+            return name
+    return None
 
 
-def _unquote(key: str) -> str:
-    return key[1:-1] if len(key) >= 2 and key[0] == key[-1] == '"' else key
+class _Loader:
+    """Loads one root and the local modules it calls, into one Loaded."""
 
+    def __init__(self, target: Target, context: LoadContext, out: Loaded):
+        self.target = target
+        self.context = context
+        self.out = out
+        self.scan_root = scan_root_of(target)
+        self.limit = (self.scan_root or target.path or FsPath(".")).resolve()
+        self.environment = context.environment or env.from_path(target.display)
+        # Resources reached through calls get a document number of this root (see the module doc).
+        self.document = document_for(target.display)
+        self._parsed: dict[FsPath, list[tuple[str, str, list[Node], dict]]] = {}
 
-def _unquoted(mapping: Any) -> dict:
-    if not isinstance(mapping, dict):
-        return {}
-    # "__is_block__" (python-hcl2 8), "__start_line__"/"__end_line__" (bc-python-hcl2) are metadata.
-    return {_unquote(k): v for k, v in mapping.items() if not (k.startswith("__") and k.endswith("__"))}
-
-
-class _Module:
-    """Variables, locals and provider regions of one directory, and value resolution."""
-
-    def __init__(self, parsed: list[tuple[FsPath, str, str, dict]], directory: FsPath, max_bytes: int, out: Loaded):
-        self.variables: dict[str, Any] = {}
-        self._locals_raw: dict[str, Any] = {}
-        self._locals: dict[str, Any] = {}
-        self._resolving: set[str] = set()
-        for _file, _shown, _text, doc in parsed:
-            for entry in doc.get("variable") or []:
-                for name, spec in _unquoted(entry).items():
-                    spec = _unquoted(spec)
-                    self.variables[name] = self.value(spec["default"]) if "default" in spec else _UNKNOWN
-            for entry in doc.get("locals") or []:
-                self._locals_raw.update(_unquoted(entry))
-        self._tfvars(directory, max_bytes, out)
-        self.regions: dict[str, str] = {}
-        for _file, _shown, _text, doc in parsed:
-            for entry in doc.get("provider") or []:
-                for pname, spec in _unquoted(entry).items():
-                    spec = _unquoted(spec)
-                    key = pname if "alias" not in spec else f"{pname}.{self.value(spec['alias'])}"
-                    region = self.value(spec.get("region", _UNKNOWN))
-                    if isinstance(region, str):
-                        self.regions[key] = region
-
-    def _tfvars(self, directory: FsPath, max_bytes: int, out: Loaded) -> None:
-        # Terraform reads terraform.tfvars, then *.auto.tfvars in name order.
-        names = ["terraform.tfvars", *sorted(p.name for p in directory.glob("*.auto.tfvars"))]
-        for name in names:
-            file = directory / name
-            if not file.is_file():
-                continue
+    def shown(self, path: FsPath) -> str:
+        if self.scan_root is not None:
             try:
-                doc = _hcl_load(read_text(file, max_bytes))
+                return path.relative_to(self.scan_root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return path.as_posix()
+
+    def _parse(self, directory: FsPath) -> list[tuple[str, str, list[Node], dict]]:
+        # python-hcl2 takes ~10 ms per file: a module called by many blocks (or one with
+        # for_each) is parsed once. Values are evaluated per instance, never cached.
+        cached = self._parsed.get(directory)
+        if cached is not None:
+            return cached
+        parsed = []
+        for file in tf_files(directory):
+            shown = self.shown(file)
+            try:
+                text = read_text(file, self.context.max_file_size)
+                doc = hcl_load(text)
+                try:
+                    nodes = parse_blocks(text)
+                except RecursionError:  # the block scanner recurses per nested block
+                    raise LoadError("HCL nested too deeply for the parser (hundreds of levels); refused") from None
+                parsed.append((shown, text, nodes, doc))
             except LoadError as exc:
-                out.issues.append(InputIssue(file.as_posix(), exc.message, exc.line))
-                continue
-            for key, raw in _unquoted(doc).items():
-                self.variables[key] = self.value(raw)
+                issue = InputIssue(shown, exc.message, exc.line)
+                if issue not in self.out.issues:  # a module called twice is reported once
+                    self.out.issues.append(issue)
+        self._parsed[directory] = parsed
+        return parsed
 
-    def _local(self, name: str) -> Any:
-        if name in self._locals:
-            return self._locals[name]
-        if name not in self._locals_raw or name in self._resolving:
-            return _UNKNOWN
-        self._resolving.add(name)
-        value = self.value(self._locals_raw[name])
-        self._resolving.discard(name)
-        self._locals[name] = value
-        return value
+    def load_module(self, directory: FsPath, *, prefix: str, parent: HclModule | None, call_args: dict,
+                    chain: tuple[FsPath, ...], regions: dict[str, str] | None = None) -> HclModule:
+        parsed = self._parse(directory)
+        module = HclModule([doc for _s, _t, _n, doc in parsed], prefix=prefix, parent=parent, call_args=call_args,
+                           tfvars_dir=directory if parent is None else None, inherited_regions=regions,
+                           max_bytes=self.context.max_file_size, out=self.out)
+        for shown, _text, nodes, doc in parsed:
+            calls = {b.labels[0]: b for b in nodes if b.is_block and b.name == "module" and b.labels}
+            for entry in doc.get("module") or []:
+                for name, spec in unquoted(entry).items():
+                    self._call(module, directory, name, unquoted(spec), shown, calls.get(name), chain)
+        for shown, _text, nodes, doc in parsed:
+            blocks = resource_blocks(nodes)
+            for entry in doc.get("resource") or []:
+                for rtype, named in unquoted(entry).items():
+                    for name, block in unquoted(named).items():
+                        resource = self._resource(module, rtype, name, block, shown, blocks.get((rtype, name)))
+                        if resource is not None:
+                            self.out.resources.append(resource)
+        return module
 
-    def _expression(self, expr: str) -> Any:
-        expr = expr.strip()
-        if expr in ("true", "false", "null"):
-            return {"true": True, "false": False, "null": None}[expr]
-        simple = _SIMPLE.match(expr)
-        if simple:
-            kind, name = simple.groups()
-            return self.variables.get(name, _UNKNOWN) if kind == "var" else self._local(name)
-        encoded = _JSONENCODE.match(expr)
-        if encoded:
-            import json
+    def _call(self, module: HclModule, directory: FsPath, name: str, spec: dict, shown: str, node: Node | None,
+              chain: tuple[FsPath, ...]) -> None:
+        address = f"{module.prefix}.module.{name}" if module.prefix else f"module.{name}"
+        line = node.line if node is not None else None
+        source = module.value(spec.get("source"))
+        module.children[name] = [None]  # until loaded: outputs of this call are unknown
 
-            try:
-                inner = self.value(_hcl_load(f"x = {encoded.group(1)}\n").get("x"))
-            except LoadError:
-                return _UNKNOWN
-            if _has_unknown(inner):
-                return _UNKNOWN
-            return json.dumps(inner, separators=(",", ":"))
-        return _UNKNOWN
+        def skip(kind: str, detail: str = "") -> None:
+            # "<kind>: <which call>": the summary groups skips by the text before the colon.
+            which = f'module "{name}" ({address}) source "{source}"' if isinstance(source, str) else (
+                f'module "{name}" ({address})')
+            self.out.skipped.append(Skipped(shown, f"{kind}: {which}{detail}", line))
 
-    def value(self, raw: Any) -> Any:
-        """The static value of an hcl2 value, _UNKNOWN where it depends on apply-time data."""
-        if isinstance(raw, str):
-            if raw.startswith("${") and raw.endswith("}"):  # hcl2 spells an expression as ${...}
-                return self._expression(raw[2:-1])
-            if len(raw) >= 2 and raw[0] == raw[-1] == '"':
-                return self._template(raw[1:-1])
-            return raw
-        if isinstance(raw, list):
-            return [self.value(v) for v in raw]
-        if isinstance(raw, dict):
-            return {k: self.value(v) for k, v in _unquoted(raw).items()}
-        return raw
+        if not isinstance(source, str):
+            skip("module source not a literal string, not followed")
+            return
+        if not is_local_source(source):
+            skip("remote module never downloaded, its resources not checked")
+            return
+        child_dir = (directory / source).resolve()
+        if not child_dir.is_dir():
+            skip("module source is not a directory")
+            return
+        try:
+            child_dir.relative_to(self.limit)
+        except ValueError:
+            skip("module source outside the scanned directory, not read")
+            return
+        if child_dir == directory or child_dir in chain:
+            skip("module call cycle, not followed", " calls a module already in this chain of calls")
+            return
+        if len(chain) >= MAX_DEPTH:
+            skip(f"module calls nested deeper than {MAX_DEPTH}, not followed")
+            return
+        keys = _instance_keys(module, spec)
+        if keys is None:
+            self.out.warnings.append(f"{shown}:{line or 1}: module \"{name}\" ({address}): count or for_each is "
+                                     "known only at apply time; its resources are loaded once, without an "
+                                     "instance key")
+            keys = [""]
+        regions = _child_regions(module, spec)
+        args = {k: v for k, v in spec.items() if k not in _CALL_META}
+        module.children[name] = [
+            self.load_module(child_dir, prefix=f"{address}{key}", parent=module, call_args=args,
+                             chain=(*chain, directory), regions=regions)
+            for key in keys]
 
-    def _template(self, body: str) -> Any:
-        heredoc = re.match(r"^<<-?([A-Za-z_]\w*)\n(.*)\n[ \t]*\1$", body, re.S)
-        if heredoc:
-            body = heredoc.group(2) + "\n"
-            if "${" in body or "%{" in body:
-                return _UNKNOWN
-            return body
-        if "%{" in body:
-            return _UNKNOWN
-        pieces, last = [], 0
-        for match in _INTERP.finditer(body):
-            pieces.append(_unescape(body[last:match.start()]))
-            value = self._expression(match.group(1))
-            if value is _UNKNOWN or isinstance(value, (dict, list)):
-                return _UNKNOWN
-            pieces.append(str(value).lower() if isinstance(value, bool) else str(value))
-            last = match.end()
-        if "${" in body[last:]:
-            return _UNKNOWN
-        pieces.append(_unescape(body[last:]))
-        return "".join(pieces)
-
-    def resource(self, rtype: str, name: str, block: Any, shown: str, node, path_env: str | None,
-                 forced: str | None) -> Resource | None:
-        attrs = _unquoted(block)
-        count = self.value(attrs.get("count", 1))
+    def _resource(self, module: HclModule, rtype: str, name: str, block: Any, shown: str,
+                  node: Node | None) -> Resource | None:
+        attrs = unquoted(block)
+        count = module.value(attrs.get("count", 1))
         line, end = (node.line, node.end_line) if node is not None else (1, 1)
         if count == 0:
             return None
-        values, unknown = _split(self._body(attrs))
+        values, unknown = split_unknown(module.body(attrs))
         provider = attrs.get("provider")
         provider_key = provider[2:-1] if isinstance(provider, str) and provider.startswith("${") else (
             rtype.split("_", 1)[0])
+        address = f"{module.prefix}.{rtype}.{name}" if module.prefix else f"{rtype}.{name}"
+        references, unresolved = module.references(attrs)
         body = {
-            "address": f"{rtype}.{name}",
+            "address": address,
             "mode": "managed",
             "type": rtype,
             "name": name,
             "provider_name": f"registry.terraform.io/hashicorp/{rtype.split('_', 1)[0]}",
             "values": values if isinstance(values, dict) else {},
             "after_unknown": unknown if isinstance(unknown, dict) else {},
-            "references": _references(attrs),
+            "references": references,
+            "unresolved_references": unresolved,
             "actions": [],
+            "configuration": self.target.display,
         }
-        region = self.regions.get(provider_key)
+        region = module.regions.get(provider_key)
         if region:
             body["region"] = region
-        return Resource(family="terraform", type=rtype, name=name, id=body["address"], body=body,
-                        source=Source(shown, line, end), address=body["address"],
-                        environment=forced or path_env or environment_of(body["values"]))
-
-    def _body(self, attrs: dict) -> dict:
-        out: dict[str, Any] = {}
-        for key, raw in attrs.items():
-            if key in _META_ARGS:
-                continue
-            if key == "dynamic":
-                for entry in raw if isinstance(raw, list) else [raw]:
-                    for block_name in _unquoted(entry):
-                        out[block_name] = _UNKNOWN  # generated from for_each: unknown statically
-                continue
-            if isinstance(raw, list) and raw and all(isinstance(b, dict) and b.get("__is_block__") for b in raw):
-                out[key] = [self._body(_unquoted(b)) for b in raw]
-            else:
-                out[key] = self.value(raw)
-        return out
+        source = Source(shown, line, end, document=self.document if module.prefix else 0)
+        return Resource(family="terraform", type=rtype, name=name, id=address, body=body, source=source,
+                        address=address,
+                        environment=self.context.environment or self.environment or environment_of(body["values"]))
 
 
-def _unescape(text: str) -> str:
-    return re.sub(r'\\(["\\nrt])', lambda m: {"n": "\n", "r": "\r", "t": "\t"}.get(m.group(1), m.group(1)), text)
+def _instance_keys(module: HclModule, spec: dict) -> list[str] | None:
+    """Instance keys of a module call: [""] for one instance, None when not known statically."""
+    if "count" in spec:
+        count = module.value(spec["count"])
+        if isinstance(count, bool) or not isinstance(count, int):
+            return None
+        return [f"[{i}]" for i in range(max(count, 0))]
+    if "for_each" in spec:
+        each = module.value(spec["for_each"])
+        if isinstance(each, dict):
+            keys = list(each)
+        elif isinstance(each, list) and all(isinstance(k, str) for k in each):
+            keys = list(dict.fromkeys(each))
+        else:
+            return None
+        return [f'["{k}"]' for k in sorted(keys)]
+    return [""]
 
 
-def _has_unknown(value: Any) -> bool:
-    if value is _UNKNOWN:
-        return True
-    if isinstance(value, dict):
-        return any(_has_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_unknown(v) for v in value)
-    return False
+def _child_regions(module: HclModule, spec: dict) -> dict[str, str]:
+    """The provider regions a called module sees: the caller's, remapped by `providers = {...}`."""
+    regions = dict(module.regions)
+    providers = unquoted(spec.get("providers"))
+    for inner, outer in providers.items():
+        outer_key = outer[2:-1] if isinstance(outer, str) and outer.startswith("${") else outer
+        region = module.regions.get(str(outer_key))
+        if region:
+            regions[inner] = region
+        else:
+            regions.pop(inner, None)
+    return regions
 
 
-def _split(value: Any) -> tuple[Any, Any]:
-    """(known values, after_unknown tree) in the plan's shapes; unknown leaves are dropped."""
-    if value is _UNKNOWN:
-        return None, True
-    if isinstance(value, dict):
-        known, unknown = {}, {}
-        for key, item in value.items():
-            k, u = _split(item)
-            if u is True:
-                unknown[key] = True
-                continue
-            known[key] = k
-            if u:
-                unknown[key] = u
-        return known, unknown
-    if isinstance(value, list):
-        parts = [_split(v) for v in value]
-        unknown_list = [u if u else False for _, u in parts]
-        return [k for k, _ in parts], (unknown_list if any(unknown_list) else None)
-    return value, None
-
-
-def _references(attrs: dict) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for key, raw in attrs.items():
-        if key in _META_ARGS:
-            continue
-        found: set[str] = set()
-        _collect_refs(raw, found)
-        if found:
-            out[key] = sorted(found)
-    return out
-
-
-def _collect_refs(raw: Any, found: set[str]) -> None:
-    if isinstance(raw, str):
-        parts = [raw] if raw.startswith("${") else [m.group(1) for m in _INTERP.finditer(raw)]
-        for part in parts:
-            for candidate in _REF.findall(part):
-                ref = resource_ref(candidate)
-                if ref:
-                    found.add(ref)
-    elif isinstance(raw, list):
-        for item in raw:
-            _collect_refs(item, found)
-    elif isinstance(raw, dict):
-        for item in raw.values():
-            _collect_refs(item, found)
+__all__ = ["MAX_DEPTH", "load", "locator"]

@@ -5,9 +5,13 @@ becomes one Resource whose body, the Rego `input`, is
 
     {"address", "mode", "type", "name", "provider_name", "values",   # as in the plan
      "after_unknown",  # the change's after_unknown: true where a value is known only after apply
-     "references",     # attribute -> addresses of the resources its expression refers to
+     "references",     # attribute -> addresses of the resources its expression refers to,
+                       # followed through module variables and outputs (_plan_refs)
+     "unresolved_references",  # attribute -> [{"scope", "reference"}] it could not follow
+                       # (locals: the plan has none); rules treat such a link as unknown
      "region",         # the provider's region when the configuration states it
-     "actions"}        # the change's actions, e.g. ["create"]
+     "actions",        # the change's actions, e.g. ["create"]
+     "configuration"}  # the plan file (scan-relative): resources of other plans never refer to these
 
 Unknown values are absent from `values`, and rules treat them as unknown, never
 as a violation. Resources the plan deletes are not checked.
@@ -19,6 +23,10 @@ module sources. When found, Source.file and the lines are the `.tf` block's, so
 code scanning annotates the line a developer edits, and Source.origin is
 Origin("terraform-plan", file=<the .tf file>, line=<its line>, detail="<plan file>:<line>").
 Otherwise Source.file is the plan JSON and the line that of the resource in it.
+
+A plan piped on standard input (`terraform show -json plan.out | compliance scan -`)
+is told from Kubernetes JSON by its keys (load_stdin); its `.tf` files are searched
+from the scan root, normally the root module's directory where the pipe runs.
 """
 
 from __future__ import annotations
@@ -34,7 +42,8 @@ from ..model import InputIssue, Origin, Path, Resource, Skipped, Source
 from . import LoadContext, Loaded, Span
 from . import kubernetes as k8s_loader
 from ._hcl_blocks import span_of
-from ._terraform_common import environment_of, module_names, references_of
+from ._plan_refs import ModuleTree, follow_all
+from ._terraform_common import document_for, environment_of, module_names
 from ._text import LoadError, decode, read_limited
 from ._tf_index import Finder, find_root_dir, parsed_file
 
@@ -112,9 +121,22 @@ def _plan_doc(text: str) -> dict | None:
     return doc if is_terraform_plan(doc) else None
 
 
-def load_plan(doc: dict, text: str, target: Target, context: LoadContext) -> Loaded:
-    """Resources of one parsed plan document."""
-    assert target.path is not None
+def load_stdin(text: str, target: Target, context: LoadContext, *, root: FsPath) -> Loaded | None:
+    """A plan read from standard input (`terraform show -json plan.out | compliance scan -`).
+
+    Returns None when the text is not plan JSON (it is then read as Kubernetes). The
+    `.tf` declarations are searched from `root` (the scan root, normally the root
+    module's directory where the pipe runs), or `--tf-root`.
+    """
+    doc = _plan_doc(text)
+    if doc is None:
+        return None
+    return load_plan(doc, text, target, context, root=root)
+
+
+def load_plan(doc: dict, text: str, target: Target, context: LoadContext, *,
+              root: FsPath | None = None) -> Loaded:
+    """Resources of one parsed plan document (`root`: the scan root when the target has no path)."""
     display = target.display
     out = Loaded()
     version = doc.get("format_version")
@@ -129,10 +151,11 @@ def load_plan(doc: dict, text: str, target: Target, context: LoadContext) -> Loa
     # plan must give an issue or an empty result, never a TypeError out of the loader.
     changes = {c["address"]: c for c in _arr(doc.get("resource_changes"))
                if isinstance(c, dict) and isinstance(c.get("address"), str)}
-    configs = _configs(_obj(doc.get("configuration")))
+    tree = ModuleTree(_obj(doc.get("configuration")))
+    configs = tree.resource_configs()
     regions = _provider_regions(doc)
     planned = list(_planned(_obj(doc.get("planned_values"))))
-    scan_root = scan_root_of(target)
+    scan_root = scan_root_of(target) if target.path is not None else (root or FsPath.cwd()).absolute()
     finder = _finder(doc, target, context, scan_root)
     lines = plan_lines(text)
     path_env = context.environment or env.from_path(display)
@@ -156,6 +179,7 @@ def load_plan(doc: dict, text: str, target: Target, context: LoadContext) -> Loa
         prefix = _module_prefix(address, res)
         module = module_names(prefix)
         config = configs.get((module, res["type"], res.get("name")), {}) if _hashable(res.get("name")) else {}
+        references, unresolved = follow_all(tree, _obj(config.get("expressions")), prefix)
         body = {
             "address": address,
             "mode": "managed",
@@ -164,8 +188,10 @@ def load_plan(doc: dict, text: str, target: Target, context: LoadContext) -> Loa
             "provider_name": res.get("provider_name", ""),
             "values": res.get("values") if isinstance(res.get("values"), dict) else {},
             "after_unknown": change.get("after_unknown") if isinstance(change.get("after_unknown"), dict) else {},
-            "references": references_of(_obj(config.get("expressions")), prefix),
+            "references": references,
+            "unresolved_references": unresolved,
             "actions": actions,
+            "configuration": display,
         }
         key = str(config.get("provider_config_key") or _provider_key(res))
         # "kms:aws" (0.12) / "module.kms:aws": a module inheriting its caller's provider.
@@ -187,7 +213,7 @@ def load_plan(doc: dict, text: str, target: Target, context: LoadContext) -> Loa
         out.skipped.append(Skipped(display, "Terraform plan with no resources"))
     if data_sources:
         out.skipped.append(Skipped(display, f"{data_sources} data source(s) read by the plan, not checked"))
-    out.locate = locator(target, context, lines=lines)
+    out.locate = locator(target, context, lines=lines, root=scan_root)
     return out
 
 
@@ -259,24 +285,6 @@ def _planned(values: dict):
                 stack.append(((*pointer, "child_modules", i), child))
 
 
-def _configs(configuration: dict) -> dict[tuple, dict]:
-    """Configuration resources by (module path without instance keys, type, name)."""
-    out: dict[tuple, dict] = {}
-    stack = [((), configuration.get("root_module"))]
-    while stack:
-        module_path, module = stack.pop()
-        if not isinstance(module, dict):
-            continue
-        for res in _arr(module.get("resources")):
-            if (isinstance(res, dict) and res.get("mode", "managed") == "managed"
-                    and _hashable(res.get("type")) and _hashable(res.get("name"))):
-                out[(module_path, res.get("type"), res.get("name"))] = res
-        for name, call in _obj(module.get("module_calls")).items():
-            if isinstance(call, dict):
-                stack.append(((*module_path, name), call.get("module")))
-    return out
-
-
 def _provider_regions(doc: dict) -> dict[str, str]:
     """Region per provider config key ("aws", "aws.west", "module.x:aws") where it is static."""
     variables = _obj(doc.get("variables"))
@@ -294,7 +302,6 @@ def _provider_regions(doc: dict) -> dict[str, str]:
 
 
 def _finder(doc: dict, target: Target, context: LoadContext, scan_root: FsPath | None) -> Finder:
-    assert target.path is not None
     explicit = context.options.get("tf_root")
     if explicit:
         return Finder(FsPath(explicit).resolve(), limit=None)
@@ -305,7 +312,8 @@ def _finder(doc: dict, target: Target, context: LoadContext, scan_root: FsPath |
     if not root_module:  # no configuration: use the planned root resources instead
         wanted = {(r.get("type"), r.get("name")) for p, r in _planned(_obj(doc.get("planned_values")))
                   if len(p) == 4 and _hashable(r.get("type")) and _hashable(r.get("name"))}
-    start = target.path.resolve().parent
+    # A plan on stdin has no directory: the search starts at the scan root.
+    start = target.path.resolve().parent if target.path is not None else (scan_root or FsPath.cwd()).resolve()
     return Finder(find_root_dir(start, scan_root, wanted, modules), limit=scan_root)
 
 
@@ -338,13 +346,17 @@ def _source(finder: Finder, module: tuple[str, ...], body: dict, display: str, p
                       origin=Origin("terraform-plan", detail=f"{plan_at} (no .tf declaration found)"))
     tf = _display(found.file, scan_root)
     block = found.block
-    return Source(tf, block.line, block.end_line, pointer=pointer,
+    # Other plans may map their resources onto the same lines (dev and production of one module).
+    return Source(tf, block.line, block.end_line, document=document_for(display), pointer=pointer,
                   origin=Origin("terraform-plan", file=tf, line=block.line, detail=plan_at))
 
 
-def locator(target: Target, context: LoadContext, *, lines: Locator | None = None):
-    """locate(resource, path): the `.tf` line of the attribute, or the plan JSON line."""
-    scan_root = scan_root_of(target)
+def locator(target: Target, context: LoadContext, *, lines: Locator | None = None, root: FsPath | None = None):
+    """locate(resource, path): the `.tf` line of the attribute, or the plan JSON line.
+
+    `root` is the scan root for a target without a path (stdin); default the working directory.
+    """
+    scan_root = scan_root_of(target) if target.path is not None else (root or FsPath.cwd()).absolute()
     state = {"lines": lines}
 
     def locate(resource: Resource, path: Path) -> Span | None:
@@ -360,7 +372,8 @@ def locator(target: Target, context: LoadContext, *, lines: Locator | None = Non
                     return span_of(node, path)
             return None
         if state["lines"] is None:
-            assert target.path is not None
+            if target.path is None:
+                return None  # stdin is read once; without its text there is no line to give
             try:
                 state["lines"] = plan_lines(read_plan_text(target.path, target.display, context.max_file_size))
             except LoadError:

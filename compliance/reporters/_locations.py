@@ -9,6 +9,7 @@ github/codeql-action's `fingerprints.ts` does, so `upload-sarif` agrees with it
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, repeat
@@ -104,6 +105,9 @@ class Locator:
         if place.disk is None:
             return None
         if place.disk not in self._hashes:
+            # Results come file by file: a few files' hashes (one entry per line) are enough to keep.
+            while len(self._hashes) >= 4:
+                del self._hashes[next(iter(self._hashes))]
             try:
                 text = place.disk.read_bytes().decode("utf-8", errors="replace")
             except OSError:
@@ -129,7 +133,8 @@ def line_hashes(text: str) -> dict[int, str]:
     else:
         units = memoryview(kept.encode("utf-16-le", errors="surrogatepass")).cast("H")
     stream = chain(units, (_EOF,), repeat(0, _BLOCK))
-    prefix = list(accumulate(stream, lambda h, c: (h * _MOD + c) & _MASK, initial=0))
+    # 8 bytes per unit, not a Python int each: a 1 MB file would otherwise hold ~40 MB here.
+    prefix = array("Q", accumulate(stream, lambda h, c: (h * _MOD + c) & _MASK, initial=0))
     starts = [0]
     if isinstance(units, bytes):
         at = units.find(10)

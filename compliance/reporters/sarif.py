@@ -20,10 +20,9 @@ written except the repository root in `originalUriBaseIds`.
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -55,6 +54,7 @@ from ..fingerprint import fingerprint
 from ..model import Result, Rule, Status, format_path
 from ..scan import ScanReport
 from ._locations import FINGERPRINT_KEY, Locator
+from ._meter import SizeMeter
 from ._rule_text import (
     LEVEL,
     PRECISION,
@@ -103,18 +103,38 @@ def render(report: ScanReport, stream: IO[str], *, root: Path | None = None, rep
 
     Returns:
         Warnings for the user (results dropped, file too large for GitHub).
+
+    Streamed: the run is serialized without its results, then each result is
+    built, serialized and written in turn, so the whole log is never held; the
+    bytes are those of dumps(build(...)).
     """
-    log, warnings = build(report, root=root, repo_root=repo_root, category=category, controls=controls,
-                          max_results=max_results)
-    text = dumps(log)
-    stream.write(text)
-    size = len(text.encode("utf-8"))
-    if size > MAX_GZIP_BYTES:
-        packed = len(gzip.compress(text.encode("utf-8"), mtime=0))
+    log, results, warnings = _prepare(report, root=root, repo_root=repo_root, category=category,
+                                      controls=controls, max_results=max_results)
+    log.runs[0].results = [_RESULTS_MARKER]
+    head, marker, tail = dumps(log).partition(json.dumps(_RESULTS_MARKER, ensure_ascii=False))
+    assert marker, "the results marker is always in the skeleton"
+    meter = SizeMeter(stream, limit=MAX_GZIP_BYTES)
+    meter.write(head)
+    encoder = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    chunk: list[str] = []
+    for number, result in enumerate(results):
+        chunk.append(("," if number else "") + encoder.encode(to_dict(result)))
+        if len(chunk) >= 256:
+            meter.write("".join(chunk))
+            chunk.clear()
+    chunk.append(tail)
+    meter.write("".join(chunk))
+    if meter.size > MAX_GZIP_BYTES:
+        packed = meter.gzip_size()
         if packed > MAX_GZIP_BYTES:
             warnings.append(f"SARIF is {packed:,} bytes gzip-compressed; GitHub rejects uploads above "
                             f"{MAX_GZIP_BYTES:,} bytes (scan fewer paths per category)")
     return warnings
+
+
+# Stands for the results list in the serialized skeleton; a control character is always
+# escaped by the encoder, so no real value can read like this.
+_RESULTS_MARKER = "\x00compliance:results\x00"
 
 
 def dumps(log: SarifLog) -> str:
@@ -170,6 +190,15 @@ def build(report: ScanReport, *, root: Path | None = None, repo_root: Path | Non
           category: str | None = None, controls: ControlsMap | None = None,
           max_results: int = MAX_RESULTS) -> tuple[SarifLog, list[str]]:
     """The SARIF log as sarif-om objects, and warnings; see render()."""
+    log, results, warnings = _prepare(report, root=root, repo_root=repo_root, category=category,
+                                      controls=controls, max_results=max_results)
+    log.runs[0].results = list(results)
+    return log, warnings
+
+
+def _prepare(report: ScanReport, *, root: Path | None, repo_root: Path | None, category: str | None,
+             controls: ControlsMap | None, max_results: int) -> tuple[SarifLog, Iterator[SarifResult], list[str]]:
+    """The log with an empty results list, the results to put in it (made as they are read), warnings."""
     locator = Locator(root=root or Path.cwd(), repo_root=repo_root)
     controls_of = controls_lookup(controls)
     rules = sorted(report.rules, key=lambda r: r.id)
@@ -188,12 +217,18 @@ def build(report: ScanReport, *, root: Path | None = None, repo_root: Path | Non
                                        "reason": note}
         reported = kept
 
-    seen: dict[str, int] = {}
-    results = [_result(r, index[r.rule.id], locator, seen) for r in reported]
+    baseline = report.baseline_fixed is not None
+
+    def results() -> Iterator[SarifResult]:
+        seen: dict[str, int] = {}
+        for result in reported:
+            sarif_result = _result(result, index[result.rule.id], locator, seen)
+            if baseline:
+                # With --baseline, say which failures are known and which are new (SARIF baselineState).
+                sarif_result.baseline_state = "unchanged" if result.in_baseline else "new"
+            yield sarif_result
+
     if report.baseline_fixed is not None:
-        # With --baseline, say which failures are known and which are new (SARIF baselineState).
-        for sarif_result, result in zip(results, reported, strict=True):
-            sarif_result.baseline_state = "unchanged" if result.in_baseline else "new"
         run_properties["baselineFixed"] = len(report.baseline_fixed)
     stdin_results = sum(1 for r in reported if locator.place(r).disk is None)
     if stdin_results:
@@ -212,10 +247,10 @@ def build(report: ScanReport, *, root: Path | None = None, repo_root: Path | Non
         original_uri_base_ids={SRCROOT: ArtifactLocation(uri=locator.repo_root.as_uri().rstrip("/") + "/")},
         invocations=[Invocation(execution_successful=not notifications,
                                 tool_execution_notifications=notifications or None)],
-        results=results,
+        results=[],
         properties=run_properties,
     )
-    return SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run]), warnings
+    return SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run]), results(), warnings
 
 
 def normalize_category(category: str | None) -> str:

@@ -23,9 +23,10 @@ to it when it can no longer serve: requests fail during every rollout.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 
-from ...inventory import Inventory
+from ...inventory import Inventory, namespace_of
 from ...model import Resource, Violation
 from ..registry import rule
 from ._workloads import pod_labels, pod_spec_path, selector_matches
@@ -62,7 +63,7 @@ def readiness_probe_missing(resource: Resource, *, inventory: Inventory, params:
     labels = pod_labels(resource)
     # A set: the same Service may be declared in several files of one scan (overlays, copies).
     services = sorted(
-        {s.name for s in inventory.related("Service", resource) if _selects(s.body.get("spec"), labels)}
+        {s.name for s in _candidates(inventory, resource, labels) if _selects(s.body.get("spec"), labels)}
     )
     if not services:
         return
@@ -78,6 +79,35 @@ def readiness_probe_missing(resource: Resource, *, inventory: Inventory, params:
         label = f'container "{name}"' if isinstance(name, str) else f"container #{index}"
         yield Violation(f"{label} has no readiness probe, but {selected_by} the pod",
                         (*base, "containers", index, "readinessProbe"))
+
+
+# Services per inventory, namespace and one selector pair: a workload meets only the Services
+# that can select it, so the rule stays linear when a scan repeats namespaces and labels.
+_INDEXES: weakref.WeakKeyDictionary[Inventory, dict[tuple[str, str, str], list[Resource]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _candidates(inventory: Inventory, resource: Resource, labels: dict[str, str]) -> list[Resource]:
+    """Services of the workload's namespace and environment whose selector's first pair its labels carry
+    (a superset of those that select it: a selector matches only if every pair does)."""
+    index = _INDEXES.get(inventory)
+    if index is None:
+        index = _INDEXES[inventory] = {}
+        for service in inventory.resources:
+            if service.type != "Service":
+                continue
+            spec = service.body.get("spec")
+            selector = spec.get("selector") if isinstance(spec, dict) else None
+            if isinstance(selector, dict) and selector:
+                key, value = min((str(k), str(v)) for k, v in selector.items())
+                index.setdefault((namespace_of(service), key, value), []).append(service)
+    namespace = namespace_of(resource)
+    found: dict[int, Resource] = {}
+    for key, value in labels.items():
+        for service in index.get((namespace, key, value), ()):
+            if service.environment in (resource.environment, None):
+                found[id(service)] = service
+    return list(found.values())
 
 
 def _selects(spec: object, labels: dict[str, str]) -> bool:

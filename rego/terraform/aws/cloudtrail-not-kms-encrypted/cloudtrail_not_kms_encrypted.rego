@@ -21,5 +21,5 @@ deny contains {"msg": msg, "path": array.concat(["values"], ["kms_key_id"])} if 
 	tf.known(["kms_key_id"])
 	v := tf.value(["kms_key_id"], "")
 	v == ""
-	msg := sprintf("%s log files are not encrypted with a KMS key (kms_key_id: %q)", [tf.label, v])
+	msg := sprintf("%s log files are not encrypted with a KMS key (no kms_key_id)", [tf.label])
 }

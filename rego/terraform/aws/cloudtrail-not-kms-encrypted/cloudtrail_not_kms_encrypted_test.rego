@@ -6,7 +6,7 @@ import data.compliance.rules.terraform.cloudtrail_not_kms_encrypted
 
 test_fail_no_key if {
 	cloudtrail_not_kms_encrypted.deny == {{
-		"msg": `aws_cloudtrail "x" log files are not encrypted with a KMS key (kms_key_id: "")`,
+		"msg": `aws_cloudtrail "x" log files are not encrypted with a KMS key (no kms_key_id)`,
 		"path": ["values", "kms_key_id"],
 	}} with input as {"type": "aws_cloudtrail", "name": "x", "values": {"kms_key_id": null}}
 }

@@ -6,7 +6,7 @@ import data.compliance.rules.terraform.cloudwatch_log_group_unencrypted
 
 test_fail_no_key if {
 	cloudwatch_log_group_unencrypted.deny == {{
-		"msg": `aws_cloudwatch_log_group "x" is not encrypted with a customer managed KMS key (kms_key_id: "")`,
+		"msg": `aws_cloudwatch_log_group "x" is not encrypted with a customer managed KMS key (no kms_key_id)`,
 		"path": ["values", "kms_key_id"],
 	}} with input as {"type": "aws_cloudwatch_log_group", "name": "x", "values": {"name": "/app"}}
 }

@@ -23,5 +23,5 @@ deny contains {"msg": msg, "path": array.concat(["values"], ["health_check_id"])
 	tf.known(["health_check_id"])
 	v := tf.value(["health_check_id"], "")
 	v == ""
-	msg := sprintf("%s uses failover routing without a health check (health_check_id: %q)", [tf.label, v])
+	msg := sprintf("%s uses failover routing without a health check (no health_check_id)", [tf.label])
 }

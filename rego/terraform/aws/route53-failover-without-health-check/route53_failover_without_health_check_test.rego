@@ -6,7 +6,7 @@ import data.compliance.rules.terraform.route53_failover_without_health_check
 
 test_fail_primary_without_check if {
 	route53_failover_without_health_check.deny == {{
-		"msg": `aws_route53_record "x" uses failover routing without a health check (health_check_id: "")`,
+		"msg": `aws_route53_record "x" uses failover routing without a health check (no health_check_id)`,
 		"path": ["values", "health_check_id"],
 	}} with input as {"type": "aws_route53_record", "name": "x", "values": {"failover_routing_policy": [{"type": "PRIMARY"}], "set_identifier": "primary"}}
 }

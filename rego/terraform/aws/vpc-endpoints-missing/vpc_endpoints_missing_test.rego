@@ -35,3 +35,31 @@ test_success_service_name_unknown if {
 	vpc_endpoints_missing.deny == set() with input as _vpc with data.compliance.inventory as [_vpc, unknown]
 		with data.compliance.params as _params
 }
+
+# A gateway or endpoint whose vpc_id is a module local (not in plan JSON) may belong
+# to a VPC of that module: unknown, never a finding.
+test_success_gateway_vpc_id_unresolved if {
+	vpc := {"address": "module.network.aws_vpc.this[0]", "type": "aws_vpc", "name": "this", "values": {}}
+	igw := {"type": "aws_internet_gateway", "values": {}, "unresolved_references": {"vpc_id": [{"scope": "module.network", "reference": "local.vpc_id"}]}}
+	vpc_endpoints_missing.deny == set() with input as vpc with data.compliance.inventory as [vpc, igw]
+		with data.compliance.params as _params
+}
+
+test_fail_unresolved_gateway_of_another_module if {
+	igw := {"type": "aws_internet_gateway", "values": {}, "unresolved_references": {"vpc_id": [{"scope": "module.edge", "reference": "local.vpc_id"}]}}
+	vpc_endpoints_missing.deny == {{
+		"msg": `aws_vpc "private" has no internet gateway and no VPC endpoint for ecr.api, ecr.dkr, s3, secretsmanager`,
+		"path": [],
+	}} with input as _vpc with data.compliance.inventory as [_vpc, igw]
+		with data.compliance.params as _params
+}
+
+test_fail_gateway_of_another_plan if {
+	vpc := object.union(_vpc, {"configuration": "prod/plan.json"})
+	igw := {"type": "aws_internet_gateway", "configuration": "dev/plan.json", "values": {}, "references": {"vpc_id": ["aws_vpc.private"]}}
+	vpc_endpoints_missing.deny == {{
+		"msg": `aws_vpc "private" has no internet gateway and no VPC endpoint for ecr.api, ecr.dkr, s3, secretsmanager`,
+		"path": [],
+	}} with input as vpc with data.compliance.inventory as [vpc, igw]
+		with data.compliance.params as _params
+}
