@@ -75,7 +75,7 @@ NoBuiltinOpt = Annotated[bool, typer.Option(
 @app.command()
 def scan(
     paths: Annotated[list[str], typer.Argument(
-        help="Files or directories to scan; - reads one document stream from standard input",
+        help="Files or directories to scan; - reads standard input (a YAML/JSON document stream or a Terraform plan JSON)",
         show_default=False)],
     format: Annotated[list[str] | None, typer.Option(
         "--format", "-f", metavar="FORMAT[=FILE]",
@@ -189,8 +189,9 @@ def scan(
 ) -> None:
     """Scan files or directories and report failed checks.
 
-    Every Kubernetes object found in YAML or JSON files is checked by the
-    built-in rules (and any --policy); findings are printed with file:line.
+    Kubernetes manifests, Helm charts, Kustomize overlays, Terraform plan JSON
+    and .tf directories are checked by the built-in rules (and any --policy);
+    findings are printed with file:line (for a plan, the .tf line).
 
     Examples:
 
@@ -203,6 +204,8 @@ def scan(
       compliance scan helm/payment-service --helm-values prod.yaml --helm-namespace payments
 
       helm template my-chart | compliance scan - --env production
+
+      terraform show -json plan.out | compliance scan -
 
     Exit codes: 0 no failure at or above --fail-on; 1 failures (or a rule error);
     2 usage error, invalid policy, or a file that could not be read.

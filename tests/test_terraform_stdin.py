@@ -65,3 +65,16 @@ def test_stdin_kubernetes_json_still_reads_as_kubernetes(tmp_path, monkeypatch):
     assert result.exit_code == 1
     data = json.loads(out.read_text())
     assert ("K8S-001", "Pod/ns/p", "<stdin>", 1) in _failed(data)
+
+
+def test_stdin_plan_in_an_environment_dir_maps_to_module_lines_under_a_relative_root(tmp_path, monkeypatch):
+    # CI runs `terraform show` in environments/production and scans from the Terraform root two levels up.
+    production = Path(__file__).resolve().parents[1] / "examples/payment-platform/terraform/environments/production"
+    monkeypatch.chdir(production)
+    out = tmp_path / "out.json"
+    result = runner.invoke(app, ["scan", "-", "--root", "../..", "--no-cache", "-f", "json", "-o", str(out)],
+                           input=(production / "plan.json").read_text(), catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    failed = _failed(json.loads(out.read_text()))
+    assert ("AWS-031", "module.eks_cluster.aws_security_group.pods", "modules/eks-cluster/main.tf", 186) in failed
+    assert ("AWS-013", "module.eks_cluster.aws_kms_key.ebs", "modules/eks-cluster/main.tf", 168) in failed

@@ -155,7 +155,7 @@ def load_plan(doc: dict, text: str, target: Target, context: LoadContext, *,
     configs = tree.resource_configs()
     regions = _provider_regions(doc)
     planned = list(_planned(_obj(doc.get("planned_values"))))
-    scan_root = scan_root_of(target) if target.path is not None else (root or FsPath.cwd()).absolute()
+    scan_root = scan_root_of(target) if target.path is not None else (root or FsPath.cwd()).resolve()
     finder = _finder(doc, target, context, scan_root)
     lines = plan_lines(text)
     path_env = context.environment or env.from_path(display)
@@ -312,9 +312,17 @@ def _finder(doc: dict, target: Target, context: LoadContext, scan_root: FsPath |
     if not root_module:  # no configuration: use the planned root resources instead
         wanted = {(r.get("type"), r.get("name")) for p, r in _planned(_obj(doc.get("planned_values")))
                   if len(p) == 4 and _hashable(r.get("type")) and _hashable(r.get("name"))}
-    # A plan on stdin has no directory: the search starts at the scan root.
-    start = target.path.resolve().parent if target.path is not None else (scan_root or FsPath.cwd()).resolve()
+    # A plan on stdin has no directory: the search starts where the pipe runs (the root module's
+    # directory, as `terraform show` needs), else at the scan root when that lies outside it.
+    start = target.path.resolve().parent if target.path is not None else _stdin_start(scan_root)
     return Finder(find_root_dir(start, scan_root, wanted, modules), limit=scan_root)
+
+
+def _stdin_start(scan_root: FsPath | None) -> FsPath:
+    here = FsPath.cwd().resolve()
+    if scan_root is None or here.is_relative_to(scan_root.resolve()):
+        return here
+    return scan_root.resolve()
 
 
 def scan_root_of(target: Target) -> FsPath | None:
@@ -356,7 +364,7 @@ def locator(target: Target, context: LoadContext, *, lines: Locator | None = Non
 
     `root` is the scan root for a target without a path (stdin); default the working directory.
     """
-    scan_root = scan_root_of(target) if target.path is not None else (root or FsPath.cwd()).absolute()
+    scan_root = scan_root_of(target) if target.path is not None else (root or FsPath.cwd()).resolve()
     state = {"lines": lines}
 
     def locate(resource: Resource, path: Path) -> Span | None:

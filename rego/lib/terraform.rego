@@ -44,12 +44,17 @@ base_address(address) := regex.replace(address, `\[[^\]]*\]$`, "")
 # Resources of `inventory` (pass data.compliance.inventory: naming it in the rule is
 # what makes the scan run the rule after loading everything) of type `type` that point at this resource through `attr`:
 # their expression for `attr` refers to it, or (resources read from plans whose
-# reference is lost) their value for `attr` equals this resource's `own` value.
+# reference is lost) their value for `attr` equals this resource's `own` value. Only
+# resources of the same configuration (plan file or root module) count: dev's bucket
+# policy must not pass production's bucket of the same address.
 related(inventory, type, attr, own) := {r |
 	some r in inventory
 	r.type == type
+	same_configuration(r)
 	_points_at(r, attr, own)
 }
+
+same_configuration(r) if object.get(r, "configuration", "") == object.get(input, "configuration", "")
 
 _points_at(r, attr, _) if base_address(input.address) in object.get(r, ["references", attr], [])
 

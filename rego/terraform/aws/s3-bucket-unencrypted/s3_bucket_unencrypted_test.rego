@@ -37,3 +37,16 @@ test_success_unknown_until_apply if {
 	bucket := object.union(_bucket, {"after_unknown": {"server_side_encryption_configuration": true}})
 	s3_bucket_unencrypted.deny == set() with input as bucket with data.compliance.inventory as [bucket]
 }
+
+# Dev's encryption configuration does not encrypt production's bucket of the same address.
+test_fail_encryption_config_in_another_plan if {
+	bucket := object.union(_bucket, {"configuration": "environments/production/plan.json"})
+	sse := {"type": "aws_s3_bucket_server_side_encryption_configuration", "values": {"bucket": "acme-logs"}, "references": {"bucket": ["aws_s3_bucket.logs"]}, "configuration": "environments/dev/plan.json"}
+	count(s3_bucket_unencrypted.deny) == 1 with input as bucket with data.compliance.inventory as [bucket, sse]
+}
+
+test_success_encryption_config_in_the_same_plan if {
+	bucket := object.union(_bucket, {"configuration": "environments/production/plan.json"})
+	sse := {"type": "aws_s3_bucket_server_side_encryption_configuration", "values": {"bucket": "acme-logs"}, "references": {"bucket": ["aws_s3_bucket.logs"]}, "configuration": "environments/production/plan.json"}
+	s3_bucket_unencrypted.deny == set() with input as bucket with data.compliance.inventory as [bucket, sse]
+}

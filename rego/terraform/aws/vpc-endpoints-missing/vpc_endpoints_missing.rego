@@ -36,7 +36,6 @@ deny contains {"msg": msg, "path": []} if {
 
 _related(type) := {r |
 	some r in tf.related(data.compliance.inventory, type, "vpc_id", null)
-	_same_configuration(r)
 }
 
 # A gateway or endpoint whose vpc_id could not be followed (a module local, which
@@ -44,7 +43,7 @@ _related(type) := {r |
 _maybe_related(type) if {
 	some r in data.compliance.inventory
 	r.type == type
-	_same_configuration(r)
+	tf.same_configuration(r)
 	some u in object.get(r, ["unresolved_references", "vpc_id"], [])
 	_in_scope(u.scope)
 }
@@ -53,8 +52,6 @@ _in_scope(scope) if scope == ""
 
 _in_scope(scope) if startswith(input.address, concat("", [scope, "."]))
 
-# Resources of another plan or root directory never refer to this one.
-_same_configuration(r) if object.get(r, "configuration", "") == object.get(input, "configuration", "")
 
 _covered(endpoints, service) if {
 	some e in endpoints

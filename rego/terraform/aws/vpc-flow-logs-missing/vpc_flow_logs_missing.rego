@@ -19,7 +19,7 @@ import data.compliance.lib.terraform as tf
 
 # Reads data.compliance.inventory: flow logs are separate aws_flow_log resources.
 deny contains {"msg": msg, "path": []} if {
-	count({r | some r in tf.related(data.compliance.inventory, "aws_flow_log", "vpc_id", tf.value(["id"], null)); _same_configuration(r)}) == 0
+	count({r | some r in tf.related(data.compliance.inventory, "aws_flow_log", "vpc_id", tf.value(["id"], null))}) == 0
 	not _maybe_covered
 	msg := sprintf("%s has no aws_flow_log", [tf.label])
 }
@@ -29,7 +29,7 @@ deny contains {"msg": msg, "path": []} if {
 _maybe_covered if {
 	some r in data.compliance.inventory
 	r.type == "aws_flow_log"
-	_same_configuration(r)
+	tf.same_configuration(r)
 	some u in object.get(r, ["unresolved_references", "vpc_id"], [])
 	_in_scope(u.scope)
 }
@@ -38,5 +38,3 @@ _in_scope(scope) if scope == ""
 
 _in_scope(scope) if startswith(input.address, concat("", [scope, "."]))
 
-# Resources of another plan or root directory never refer to this one.
-_same_configuration(r) if object.get(r, "configuration", "") == object.get(input, "configuration", "")
