@@ -75,7 +75,7 @@ NoBuiltinOpt = Annotated[bool, typer.Option(
 @app.command()
 def scan(
     paths: Annotated[list[str], typer.Argument(
-        help="Files or directories to scan; - reads standard input (a YAML/JSON document stream or a Terraform plan JSON)",
+        help="Files or directories to scan; - reads standard input (YAML/JSON documents or a Terraform plan)",
         show_default=False)],
     format: Annotated[list[str] | None, typer.Option(
         "--format", "-f", metavar="FORMAT[=FILE]",
