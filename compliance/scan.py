@@ -33,7 +33,7 @@ from .loaders import kustomize as kustomize_loader
 from .loaders import terraform_hcl as tf_hcl_loader
 from .loaders import terraform_plan as tf_plan_loader
 from .loaders._text import DEFAULT_MAX_BYTES, LoadError, decode, read_limited, read_text
-from .model import InputIssue, Resource, Result, Rule, Skipped, Status, Violation
+from .model import InputIssue, Resource, Result, Rule, Skipped, Status, Violation, format_path
 from .resources import data_dir
 from .rules import builtin_rules, user_rules
 from .waivers import Waiver
@@ -453,7 +453,7 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
         for rule in checkov_engine.run(options, resources, results, input_warnings):
             rules_by_id.setdefault(rule.id, rule)
 
-    results.sort(key=Result.sort_key)
+    results.sort(key=_result_order())
     resources.sort(key=lambda r: (r.source.file, r.source.start_line, r.source.document, r.id))
     skipped.sort(key=lambda s: (s.path, s.line or 0, s.reason))
     issues.sort(key=lambda i: (i.path, i.line or 0, i.message))
@@ -600,3 +600,21 @@ def _by_text(locate: Callable, text: str, spans: dict[tuple, Any] | None) -> Cal
         return spans[key]
 
     return remembered
+
+
+def _result_order() -> Callable[[Result], tuple]:
+    """Result.sort_key with each distinct field path formatted once (results repeat a few
+    hundred paths; formatting each of 250,000 again was half the cost of sorting a x10 scan)."""
+    formatted: dict[tuple, str] = {}
+
+    def key(result: Result) -> tuple:
+        src, path = result.resource.source, result.path
+        text = formatted.get(path) if type(path) is tuple else None
+        if text is None:
+            text = format_path(path)
+            if type(path) is tuple:  # a list path (hand-made Result) is formatted every time
+                formatted[path] = text
+        return (src.file, result.line or src.start_line, src.document, result.rule.id, result.resource.id, text,
+                result.message)
+
+    return key

@@ -19,7 +19,7 @@ from compliance.engines import rego as rego_engine
 from compliance.engines import rego_metadata
 from compliance.engines.rego import RegoEvaluator, load_policies
 from compliance.errors import PolicyError
-from compliance.model import Resource, Source
+from compliance.model import Resource, Result, Source, Status
 from compliance.reporters.json_report import render as render_json
 from compliance.resources import data_dir
 
@@ -246,3 +246,18 @@ def test_copies_of_a_file_are_located_once_for_cross_resource_findings(tmp_path,
     # copy1 is the same text as copy0: none of its cross-resource findings is located again.
     assert "copy1/app.yaml" not in shared_located
     assert "copy1/app.yaml" in located and "copy2/app.yaml" in shared_located
+
+
+def test_results_come_in_result_sort_key_order(tmp_path):
+    import compliance.scan as scan_module
+
+    write(tmp_path, "copy0/app.yaml", INVENTORY_DEPLOYMENT)
+    write(tmp_path, "copy1/app.yaml", "# moved down\n" + textwrap.dedent(INVENTORY_DEPLOYMENT).lstrip("\n"))
+    report = run(tmp_path, today=dt.date(2026, 11, 25))
+    keys = [r.sort_key() for r in report.results]
+    assert len(keys) > 20 and keys == sorted(keys)
+    order = scan_module._result_order()
+    assert [order(r) for r in report.results] == keys
+    tuple_and_list = Result(report.rules[0], report.resources[0], Status.failed, "m", ["spec", 0])  # type: ignore[arg-type]
+    assert order(tuple_and_list) == tuple_and_list.sort_key()
+
