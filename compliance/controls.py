@@ -106,12 +106,17 @@ class Framework:
         return next((s.title for s in self.sections if s.id == section_id), "")
 
 
+def _requirement_order(pair: tuple[Requirement, Mapping]) -> tuple:
+    return pair[0].framework, natural_key(pair[0].id)
+
+
 @dataclass(frozen=True)
 class Catalogs:
     """Every framework in use, with lookups by rule and by name."""
 
     frameworks: tuple[Framework, ...]
     _by_rule: dict[str, list[tuple[Requirement, Mapping]]] = field(init=False, repr=False, compare=False)
+    _checkov_added: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[str, list[tuple[Requirement, Mapping]]] = {}
@@ -119,12 +124,25 @@ class Catalogs:
             for requirement in framework.requirements:
                 for mapping in requirement.rules:
                     index.setdefault(mapping.rule, []).append((requirement, mapping))
-        from .engines.checkov_map import extend_index
-
-        extend_index(index)  # Checkov checks inherit their mapped rules' requirements
         for pairs in index.values():
-            pairs.sort(key=lambda pair: (pair[0].framework, natural_key(pair[0].id)))
+            pairs.sort(key=_requirement_order)
         object.__setattr__(self, "_by_rule", index)
+        object.__setattr__(self, "_checkov_added", False)
+
+    def _index(self, rule_id: str) -> dict[str, list[tuple[Requirement, Mapping]]]:
+        """The rule index; Checkov checks join it only when one is first looked up, so a scan
+        without the Checkov engine never reads checkov-map.yml."""
+        if not self._checkov_added and rule_id.startswith(("CKV_", "CKV2_")):
+            from .engines.checkov_map import extend_index
+
+            index = self._by_rule
+            before = {rule: len(pairs) for rule, pairs in index.items()}
+            extend_index(index)  # Checkov checks inherit their mapped rules' requirements
+            for rule, pairs in index.items():
+                if len(pairs) != before.get(rule):
+                    pairs.sort(key=_requirement_order)
+            object.__setattr__(self, "_checkov_added", True)
+        return self._by_rule
 
     def framework(self, name: str) -> Framework:
         """The framework with this id or alias (case-insensitive).
@@ -148,11 +166,11 @@ class Catalogs:
 
     def mappings_for(self, rule_id: str) -> list[tuple[Requirement, Mapping]]:
         """Every (requirement, mapping) naming this rule, by framework then requirement id."""
-        return list(self._by_rule.get(rule_id, ()))
+        return list(self._index(rule_id).get(rule_id, ()))
 
     def controls_for(self, rule_id: str) -> list[str]:
         """The requirement refs a rule bears on: ["gdpr:Art.32(1)(b)", "pci-dss-4.0.1:2.2.1", ...]."""
-        return [requirement.ref for requirement, _ in self._by_rule.get(rule_id, ())]
+        return [requirement.ref for requirement, _ in self._index(rule_id).get(rule_id, ())]
 
     def rule_ids(self, frameworks: Iterable[str] | None = None) -> set[str]:
         """Every rule id mapped by the named frameworks (all when None): for scan --framework."""
