@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-import hashlib
 import multiprocessing
 import os
 import sys
@@ -22,18 +21,13 @@ from typing import IO, Any
 from . import waivers
 from .controls import Catalogs, load_catalogs
 from .discover import Target, discover
-from .engines import python as python_engine
-from .engines.rego import PolicySet, RegoEvaluator, load_policies
+from .engines.rego import PolicySet, load_policies
 from .errors import InputError
-from .inventory import Inventory
-from .loaders import LoadContext, Loaded
-from .loaders import helm as helm_loader
-from .loaders import kubernetes as k8s_loader
-from .loaders import kustomize as kustomize_loader
-from .loaders import terraform_hcl as tf_hcl_loader
+from .evaluate import Checker, FileOutcome, check_inventory, file_size, pool_check_at, serving
+from .loaders import LoadContext
 from .loaders import terraform_plan as tf_plan_loader
 from .loaders._text import DEFAULT_MAX_BYTES, LoadError, decode, read_limited, read_text
-from .model import InputIssue, Resource, Result, Rule, Skipped, Status, Violation, format_path
+from .model import InputIssue, Resource, Result, Rule, Skipped, format_path
 from .resources import data_dir
 from .rules import builtin_rules, user_rules
 from .waivers import Waiver
@@ -102,7 +96,7 @@ class _Collector:
         self.results: list[Result] = []
         self._shared: dict = {}  # one object per distinct message and path: copies of a resource repeat them
 
-    def add(self, outcome: _FileOutcome) -> None:
+    def add(self, outcome: FileOutcome) -> None:
         for resource in outcome.resources:
             resource.pack()  # a no-op for what pool workers packed; the serial path packs here
         shared, rules, resources = self._shared, self.rules_by_id, outcome.resources
@@ -110,16 +104,6 @@ class _Collector:
             self.results.append(Result(rules[rule_id], resources[index], status, shared.setdefault(message, message),
                                        shared.setdefault(path, path), line, end, details))
         outcome.results = []  # Results now (the cache stored its rows in check_target): free them
-
-
-@dataclass(slots=True)
-class _FileOutcome:
-    resources: list[Resource] = field(default_factory=list)
-    # (rule id, resource index in this file, status, message, path, line, end line, details)
-    results: list[tuple] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    issues: list[InputIssue] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 def load_rules(options: ScanOptions) -> tuple[PolicySet, list[Rule]]:
@@ -162,114 +146,6 @@ def _load_rules(options: ScanOptions) -> tuple[PolicySet, list[Rule], dict[str, 
     return policies, python_rules, dict(sorted(disabled.items())), sorted(unknown)
 
 
-# Each target kind's loader, and how to get a line locator again for a file
-# whose resources fail a cross-resource rule (those run after all files loaded).
-LOADERS: dict[str, Callable[[Target, LoadContext], Loaded]] = {
-    "kubernetes": k8s_loader.load,
-    "json": tf_plan_loader.load_json,
-    "terraform-plan": tf_plan_loader.load,
-    "terraform-hcl": tf_hcl_loader.load,
-    "helm-chart": helm_loader.load,
-    "kustomize": kustomize_loader.load,
-}
-RELOCATORS: dict[str, Callable[[Target, LoadContext], Callable | None]] = {
-    "kubernetes": lambda target, ctx: k8s_loader.locator(read_text(target.path, ctx.max_file_size)),
-    "json": tf_plan_loader.relocate_json,
-    "terraform-plan": tf_plan_loader.locator,
-    "terraform-hcl": tf_hcl_loader.locator,
-    # For these the target is the template or base/patch file a rendered resource points at.
-    "helm-chart": helm_loader.relocator,
-    "kustomize": kustomize_loader.relocator,
-}
-
-
-class _Checker:
-    """Loads targets and evaluates the per-resource rules; one per process."""
-
-    def __init__(self, options: ScanOptions, policies: PolicySet, python_rules: list[Rule], remote: Any = None,
-                 cache: Any = None):
-        self.options = options
-        self.cache = cache  # compliance.cache.ResultsCache: per-file results of unchanged targets
-        self.remote = remote  # engines.opa_remote.RemoteOpa when Rego runs on an OPA server
-        self.context = options.load_context()
-        self.policies = policies
-        self.rego_rules = [r for r in policies.rules if not r.needs_inventory]
-        self.python_rules = [r for r in python_rules if not r.needs_inventory]
-        self._rego: RegoEvaluator | None = None
-        self._rego_cache: dict[tuple, list[Rule]] = {}
-        self._python_cache: dict[tuple, list[Rule]] = {}
-
-    def rego(self) -> RegoEvaluator:
-        if self._rego is None:
-            self._rego = (RegoEvaluator(self.policies, params=self.options.params) if self.remote is None else
-                          self.remote.evaluator(PolicySet(self.policies.modules, self.rego_rules),
-                                                params=self.options.params))
-        return self._rego
-
-    def check_target(self, target: Target) -> _FileOutcome:
-        loader = LOADERS.get(target.kind)
-        if loader is None:
-            return _FileOutcome(skipped=[Skipped(target.display, f"no loader for {target.kind}")])
-        try:
-            loaded = loader(target, self.context)
-        except LoadError as exc:
-            return _FileOutcome(issues=[InputIssue(target.display, exc.message, exc.line)])
-        rows = self.cache.file_rows(target, loaded) if self.cache is not None else None
-        if rows is not None:  # unchanged target, rules and settings: loaded (for the inventory), not evaluated
-            return _FileOutcome(loaded.resources, rows, loaded.skipped, loaded.issues, loaded.warnings)
-        outcome = self.check_loaded(loaded)
-        if self.cache is not None:
-            self.cache.store_file(target, outcome)  # here, so pool workers write their entries in parallel
-        return outcome
-
-    def check_text(self, text: str, display: str, *, is_json: bool) -> _FileOutcome:
-        return self.check_loaded(k8s_loader.load_text(text, display, environment=self.options.environment,
-                                                      is_json=is_json))
-
-    def check_loaded(self, loaded: Loaded) -> _FileOutcome:
-        outcome = _FileOutcome(loaded.resources, [], loaded.skipped, loaded.issues, loaded.warnings)
-        for index, resource in enumerate(loaded.resources):
-            for rule_id, found in self._evaluate(resource):
-                outcome.results.extend(_rows(rule_id, index, resource, found, loaded.locate))
-        return outcome
-
-    def _evaluate(self, resource: Resource):
-        rego_rules = _applicable(self.rego_rules, resource, self._rego_cache)
-        if rego_rules:
-            found = self.rego().evaluate(resource, rego_rules)
-            for rule in rego_rules:
-                yield rule.id, found.get(rule.id, [])
-        for rule in _applicable(self.python_rules, resource, self._python_cache):
-            yield rule.id, python_engine.evaluate(
-                rule, resource, inventory=None, params=self.options.params.get(rule.id))
-
-
-def _applicable(rules: list[Rule], resource: Resource, cache: dict[tuple, list[Rule]]) -> list[Rule]:
-    """The rules that apply to a resource. Applicability depends only on family, type and
-    environment, so it is worked out once per combination, not once per resource."""
-    key = (resource.family, resource.type, resource.environment)
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = [r for r in rules if r.applies(resource)]
-    return found
-
-
-def _rows(rule_id: str, index: int, resource: Resource, found: list[Violation] | str,
-          locate: Callable | None) -> list[tuple]:
-    src = resource.source
-    if isinstance(found, str):
-        return [(rule_id, index, Status.error, found, (), src.start_line, src.end_line, None)]
-    if not found:
-        return [(rule_id, index, Status.passed, "", (), src.start_line, src.end_line, None)]
-    rows = []
-    for violation in found:
-        span = locate(resource, tuple(violation.path)) if locate else None
-        line, end = span or (src.start_line, src.end_line)
-        rows.append((rule_id, index, Status.failed, violation.msg, tuple(violation.path), line, end,
-                     violation.details))
-    return rows
-
-
 def _gc_tuned(func: Callable) -> Callable:
     """Run func with the cyclic garbage collector mostly out of the way.
 
@@ -292,31 +168,6 @@ def _gc_tuned(func: Callable) -> Callable:
             gc.unfreeze()
 
     return run
-
-
-_CHECKER: _Checker | None = None
-
-
-def _pool_check(target: Target) -> _FileOutcome:
-    assert _CHECKER is not None
-    outcome = _CHECKER.check_target(target)
-    for resource in outcome.resources:
-        # Sent back as compressed bytes: cheaper to pickle, and the parent decodes only the
-        # bodies that cross-resource rules, waivers or evidence read.
-        resource.pack()
-    return outcome
-
-
-def _pool_check_at(task: tuple[int, Target]) -> tuple[int, _FileOutcome]:
-    index, target = task
-    return index, _pool_check(target)
-
-
-def _file_size(target: Target) -> int:
-    try:
-        return os.stat(target.path).st_size if target.path is not None else 0
-    except OSError:
-        return 0  # reported when the file is read
 
 
 def scan(options: ScanOptions, *, progress: Callable[[int, int], None] | None = None) -> ScanReport:
@@ -351,7 +202,6 @@ def scan(options: ScanOptions, *, progress: Callable[[int, int], None] | None = 
 @_gc_tuned
 def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, remote: Any,
           cache: Any = None) -> ScanReport:
-    global _CHECKER
     configured = waivers.from_config(options.waivers, today=options.today, max_days=options.max_waiver_days)
     catalogs = load_catalogs(list(options.controls_files))
     selected = catalogs.select(options.frameworks)  # unknown framework names fail before any file is read
@@ -360,11 +210,11 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
                      include_bases=bool(options.loader_options.get("include_bases")))
     if cache is not None:
         cache.note_targets(found.targets)  # before the pool forks: workers inherit the keys
-    checker = _Checker(options, policies, python_rules, remote, cache)
+    checker = Checker(options, policies, python_rules, remote, cache)
     if any(r.engine == "rego" for r in policies.rules):
         checker.rego()  # compile now: a broken policy is a usage error, before any file is read
 
-    outcomes: list[tuple[Target, _FileOutcome]] = []
+    outcomes: list[tuple[Target, FileOutcome]] = []
     rules_by_id = {r.id: r for r in [*policies.rules, *python_rules]}
     collector = _Collector(rules_by_id)  # rows become Results as each file arrives: they never pile up
     stdin_texts: dict[str, str] = {}
@@ -377,7 +227,7 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
         try:
             text = decode(read_limited(stream, options.max_file_size))
         except LoadError as exc:
-            outcomes.append((target, _FileOutcome(issues=[InputIssue(target.display, exc.message, exc.line)])))
+            outcomes.append((target, FileOutcome(issues=[InputIssue(target.display, exc.message, exc.line)])))
             continue
         stdin_texts[target.display] = text
         # Plan JSON on stdin (`terraform show -json plan.out | compliance scan -`), told by its keys.
@@ -392,26 +242,23 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
     jobs = options.jobs or os.cpu_count() or 1
     total = len(file_targets)
     if jobs > 1 and total >= POOL_MIN_FILES:
-        _CHECKER = checker
-        try:
+        with serving(checker):
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(jobs) as pool:
                 # Largest files first, in small chunks: the last tasks are then the smallest, so no
                 # worker idles while another finishes one big file (a few files hold a fifth of a
                 # corpus). Outcomes are put back in file order.
-                order = sorted(range(total), key=lambda i: -_file_size(file_targets[i]))
-                arrived: list[_FileOutcome | None] = [None] * total
+                order = sorted(range(total), key=lambda i: -file_size(file_targets[i]))
+                arrived: list[FileOutcome | None] = [None] * total
                 chunk = max(1, min(8, total // (jobs * 16)))
                 tasks = [(i, file_targets[i]) for i in order]
-                for done, (index, outcome) in enumerate(pool.imap_unordered(_pool_check_at, tasks, chunksize=chunk),
+                for done, (index, outcome) in enumerate(pool.imap_unordered(pool_check_at, tasks, chunksize=chunk),
                                                         1):
                     arrived[index] = outcome
                     collector.add(outcome)
                     if progress:
                         progress(done, total)
                 outcomes.extend(zip(file_targets, arrived, strict=True))  # type: ignore[arg-type]
-        finally:
-            _CHECKER = None
     else:
         for done, target in enumerate(file_targets, 1):
             outcomes.append((target, checker.check_target(target)))
@@ -442,7 +289,7 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
                 origin = resource.source.origin
                 if origin is None or origin.kind.startswith("terraform"):
                     targets.setdefault(resource.source.file, target)
-        results.extend(_check_inventory(options, policies, inventory_rules, resources, targets, stdin_texts,
+        results.extend(check_inventory(options, policies, inventory_rules, resources, targets, stdin_texts,
                                         remote))
         for resource in resources:
             resource.pack()  # drop the bodies the cross-resource rules decoded
@@ -501,105 +348,6 @@ def _apply_waivers(report: ScanReport, configured: list[Waiver], options: ScanOp
     report.warnings.extend(waivers.apply(report.results, active, today=options.today))
     report.waiver_register = sorted((w.as_dict(options.today) for w in active),
                                     key=lambda w: (w["rule"], w["resource"], w["where"]))
-
-
-def _check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule], resources: list[Resource],
-                     targets: dict[str, Target], stdin_texts: dict[str, str], remote: Any = None) -> list[Result]:
-    inventory = Inventory(resources)
-    rego_rules = [r for r in rules if r.engine == "rego"]
-    made: list = []  # the Rego evaluator, made when a resource first needs it (often none does)
-
-    def evaluator():
-        if not made:
-            # Only the families those rules cover: a Kubernetes scan does not copy every manifest into
-            # the engine for the Terraform rules that read data.compliance.inventory.
-            families = {r.applies_to.family for r in rego_rules}
-            made.append((RegoEvaluator if remote is None else remote.evaluator)(
-                PolicySet(policies.modules, rego_rules), params=options.params,
-                inventory=[r.body for r in resources if None in families or r.family in families]))
-        return made[0]
-    context = options.load_context()
-    locators: dict[str, Callable | None] = {}
-    spans: dict[tuple, Any] = {}  # located spans of manifests by their text: copies of a file are composed once
-    out: list[Result] = []
-    cache: dict[tuple, list[Rule]] = {}
-    for resource in resources:
-        applicable = _applicable(rules, resource, cache)
-        if not applicable:
-            continue
-        found: dict[str, list[Violation] | str] = {}
-        applicable_rego = [r for r in applicable if r.engine == "rego"]
-        if applicable_rego:
-            found.update(evaluator().evaluate(resource, applicable_rego))
-        for rule in applicable:
-            if rule.engine == "python":
-                found[rule.id] = python_engine.evaluate(rule, resource, inventory=inventory,
-                                                        params=options.params.get(rule.id))
-        file = resource.source.file
-        for rule in applicable:
-            violations = found.get(rule.id, [])
-            if violations and not isinstance(violations, str) and file not in locators:
-                # Re-reading the file is needed only to locate a failure. Resources come file by
-                # file, so a few recent locators (each holds a parsed file) are all worth keeping.
-                if len(locators) >= 8:
-                    del locators[next(iter(locators))]
-                locators[file] = _locator_for(targets.get(file) or _origin_target(resource, options.root),
-                                              stdin_texts.get(file), context, spans)
-            for row in _rows(rule.id, 0, resource, violations, locators.get(file)):
-                _, _, status, message, path, line, end, details = row
-                out.append(Result(rule, resource, status, message, path, line, end, details))
-    return out
-
-
-def _origin_target(resource: Resource, root: Path) -> Target | None:
-    """Rendered resources (Helm, Kustomize) point at a template or patch file, not at their target."""
-    origin = resource.source.origin
-    kind = {"helm": "helm-chart", "kustomize": "kustomize"}.get(origin.kind) if origin else None
-    return Target(root / resource.source.file, resource.source.file, kind) if kind else None
-
-
-def _locator_for(target: Target | None, text: str | None, context: LoadContext,
-                 spans: dict[tuple, Any] | None = None) -> Callable | None:
-    if text is not None:
-        if target is not None and target.kind == "terraform-plan":  # a plan read from stdin
-            return tf_plan_loader.locator(target, context, lines=tf_plan_loader.plan_lines(text))
-        return _by_text(k8s_loader.locator(text), text, spans)
-    if target is not None and target.kind == "kubernetes" and spans is not None:
-        try:
-            text = read_text(target.path, context.max_file_size)
-        except (OSError, LoadError):
-            return None
-        return _by_text(k8s_loader.locator(text), text, spans)
-    relocate = RELOCATORS.get(target.kind) if target is not None else None
-    if relocate is None:
-        return None
-    try:
-        return relocate(target, context)
-    except (OSError, LoadError):
-        return None
-
-
-SPANS_LIMIT = 100_000  # located spans kept per scan (small tuples: a few MiB at most)
-
-
-def _by_text(locate: Callable, text: str, spans: dict[tuple, Any] | None) -> Callable:
-    """locate, remembering each span by the file's text: a manifest locator reads nothing of a
-    resource but its document index, pointer and line span, so a copy of a file (the same
-    text anywhere) gets the same lines without composing its documents again."""
-    if spans is None:
-        return locate
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-    def remembered(resource: Resource, path: tuple) -> Any:
-        src = resource.source
-        key = (digest, src.document, tuple(src.pointer), src.start_line, src.end_line, tuple(path))
-        if key not in spans:
-            if len(spans) >= SPANS_LIMIT:
-                spans.clear()
-            spans[key] = locate(resource, path)
-        return spans[key]
-
-    return remembered
 
 
 def _result_order() -> Callable[[Result], tuple]:

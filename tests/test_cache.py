@@ -81,13 +81,13 @@ def _forbid_scanning(monkeypatch) -> None:
 def _record_evaluated(monkeypatch) -> list[str]:
     """The files whose resources go through per-resource evaluation (not served by the per-file cache)."""
     evaluated: list[str] = []
-    original = scan_module._Checker.check_loaded
+    original = scan_module.Checker.check_loaded
 
     def check_loaded(self, loaded):
         evaluated.extend(sorted({r.source.file for r in loaded.resources}))
         return original(self, loaded)
 
-    monkeypatch.setattr(scan_module._Checker, "check_loaded", check_loaded)
+    monkeypatch.setattr(scan_module.Checker, "check_loaded", check_loaded)
     return evaluated
 
 

@@ -201,13 +201,14 @@ INVENTORY_DEPLOYMENT = """
 
 
 def test_copies_of_a_file_are_located_once_for_cross_resource_findings(tmp_path, monkeypatch):
+    import compliance.evaluate as evaluate_module
     import compliance.scan as scan_module
 
     write(tmp_path, "copy0/app.yaml", INVENTORY_DEPLOYMENT)
     write(tmp_path, "copy1/app.yaml", INVENTORY_DEPLOYMENT)  # the same text: its spans are reused
     write(tmp_path, "copy2/app.yaml", "# moved down\n" + textwrap.dedent(INVENTORY_DEPLOYMENT).lstrip("\n"))
     located: list[str] = []
-    inner = scan_module.k8s_loader.locator
+    inner = evaluate_module.k8s_loader.locator
 
     def counting(text, **kwargs):
         locate = inner(text, **kwargs)
@@ -220,14 +221,14 @@ def test_copies_of_a_file_are_located_once_for_cross_resource_findings(tmp_path,
 
         return spy
 
-    monkeypatch.setattr(scan_module.k8s_loader, "locator", counting)
+    monkeypatch.setattr(evaluate_module.k8s_loader, "locator", counting)
     cross = {r.id for r in scan_module._load_rules(scan_module.ScanOptions(paths=[]))[1] if r.needs_inventory}
     shared = run(tmp_path, today=dt.date(2026, 11, 25))
     found = [f for f in fails(shared) if f[0] in cross]
     shared_located = list(located)
 
     located.clear()
-    monkeypatch.setattr(scan_module, "_by_text", lambda locate, text, spans: locate)
+    monkeypatch.setattr(evaluate_module, "_by_text", lambda locate, text, spans: locate)
     alone = run(tmp_path, today=dt.date(2026, 11, 25))
     assert [f for f in fails(alone) if f[0] in cross] == found
     assert [(r.rule.id, r.resource.source.file, r.line, r.end_line, r.path) for r in shared.results] == [

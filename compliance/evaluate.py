@@ -1,0 +1,286 @@
+"""The evaluate stage: load each target and run the per-resource rules on it (in forked
+pool workers when there are many files), then the cross-resource rules once every
+resource is loaded, locating their findings by re-reading only the files that fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .discover import Target
+from .engines import python as python_engine
+from .engines.rego import PolicySet, RegoEvaluator
+from .inventory import Inventory
+from .loaders import LoadContext, Loaded
+from .loaders import helm as helm_loader
+from .loaders import kubernetes as k8s_loader
+from .loaders import kustomize as kustomize_loader
+from .loaders import terraform_hcl as tf_hcl_loader
+from .loaders import terraform_plan as tf_plan_loader
+from .loaders._text import LoadError, read_text
+from .model import InputIssue, Resource, Result, Rule, Skipped, Status, Violation
+
+if TYPE_CHECKING:
+    from .scan import ScanOptions
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    resources: list[Resource] = field(default_factory=list)
+    # (rule id, resource index in this file, status, message, path, line, end line, details)
+    results: list[tuple] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    issues: list[InputIssue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+
+# Each target kind's loader, and how to get a line locator again for a file
+# whose resources fail a cross-resource rule (those run after all files loaded).
+LOADERS: dict[str, Callable[[Target, LoadContext], Loaded]] = {
+    "kubernetes": k8s_loader.load,
+    "json": tf_plan_loader.load_json,
+    "terraform-plan": tf_plan_loader.load,
+    "terraform-hcl": tf_hcl_loader.load,
+    "helm-chart": helm_loader.load,
+    "kustomize": kustomize_loader.load,
+}
+RELOCATORS: dict[str, Callable[[Target, LoadContext], Callable | None]] = {
+    "kubernetes": lambda target, ctx: k8s_loader.locator(read_text(target.path, ctx.max_file_size)),
+    "json": tf_plan_loader.relocate_json,
+    "terraform-plan": tf_plan_loader.locator,
+    "terraform-hcl": tf_hcl_loader.locator,
+    # For these the target is the template or base/patch file a rendered resource points at.
+    "helm-chart": helm_loader.relocator,
+    "kustomize": kustomize_loader.relocator,
+}
+
+
+class Checker:
+    """Loads targets and evaluates the per-resource rules; one per process."""
+
+    def __init__(self, options: ScanOptions, policies: PolicySet, python_rules: list[Rule], remote: Any = None,
+                 cache: Any = None):
+        self.options = options
+        self.cache = cache  # compliance.cache.ResultsCache: per-file results of unchanged targets
+        self.remote = remote  # engines.opa_remote.RemoteOpa when Rego runs on an OPA server
+        self.context = options.load_context()
+        self.policies = policies
+        self.rego_rules = [r for r in policies.rules if not r.needs_inventory]
+        self.python_rules = [r for r in python_rules if not r.needs_inventory]
+        self._rego: RegoEvaluator | None = None
+        self._rego_cache: dict[tuple, list[Rule]] = {}
+        self._python_cache: dict[tuple, list[Rule]] = {}
+
+    def rego(self) -> RegoEvaluator:
+        if self._rego is None:
+            self._rego = (RegoEvaluator(self.policies, params=self.options.params) if self.remote is None else
+                          self.remote.evaluator(PolicySet(self.policies.modules, self.rego_rules),
+                                                params=self.options.params))
+        return self._rego
+
+    def check_target(self, target: Target) -> FileOutcome:
+        loader = LOADERS.get(target.kind)
+        if loader is None:
+            return FileOutcome(skipped=[Skipped(target.display, f"no loader for {target.kind}")])
+        try:
+            loaded = loader(target, self.context)
+        except LoadError as exc:
+            return FileOutcome(issues=[InputIssue(target.display, exc.message, exc.line)])
+        rows = self.cache.file_rows(target, loaded) if self.cache is not None else None
+        if rows is not None:  # unchanged target, rules and settings: loaded (for the inventory), not evaluated
+            return FileOutcome(loaded.resources, rows, loaded.skipped, loaded.issues, loaded.warnings)
+        outcome = self.check_loaded(loaded)
+        if self.cache is not None:
+            self.cache.store_file(target, outcome)  # here, so pool workers write their entries in parallel
+        return outcome
+
+    def check_text(self, text: str, display: str, *, is_json: bool) -> FileOutcome:
+        return self.check_loaded(k8s_loader.load_text(text, display, environment=self.options.environment,
+                                                      is_json=is_json))
+
+    def check_loaded(self, loaded: Loaded) -> FileOutcome:
+        outcome = FileOutcome(loaded.resources, [], loaded.skipped, loaded.issues, loaded.warnings)
+        for index, resource in enumerate(loaded.resources):
+            for rule_id, found in self._evaluate(resource):
+                outcome.results.extend(result_rows(rule_id, index, resource, found, loaded.locate))
+        return outcome
+
+    def _evaluate(self, resource: Resource):
+        rego_rules = applicable(self.rego_rules, resource, self._rego_cache)
+        if rego_rules:
+            found = self.rego().evaluate(resource, rego_rules)
+            for rule in rego_rules:
+                yield rule.id, found.get(rule.id, [])
+        for rule in applicable(self.python_rules, resource, self._python_cache):
+            yield rule.id, python_engine.evaluate(
+                rule, resource, inventory=None, params=self.options.params.get(rule.id))
+
+
+def applicable(rules: list[Rule], resource: Resource, cache: dict[tuple, list[Rule]]) -> list[Rule]:
+    """The rules that apply to a resource. Applicability depends only on family, type and
+    environment, so it is worked out once per combination, not once per resource."""
+    key = (resource.family, resource.type, resource.environment)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = [r for r in rules if r.applies(resource)]
+    return found
+
+
+def result_rows(rule_id: str, index: int, resource: Resource, found: list[Violation] | str,
+          locate: Callable | None) -> list[tuple]:
+    src = resource.source
+    if isinstance(found, str):
+        return [(rule_id, index, Status.error, found, (), src.start_line, src.end_line, None)]
+    if not found:
+        return [(rule_id, index, Status.passed, "", (), src.start_line, src.end_line, None)]
+    rows = []
+    for violation in found:
+        span = locate(resource, tuple(violation.path)) if locate else None
+        line, end = span or (src.start_line, src.end_line)
+        rows.append((rule_id, index, Status.failed, violation.msg, tuple(violation.path), line, end,
+                     violation.details))
+    return rows
+
+
+
+_CHECKER: Checker | None = None  # the checker forked pool workers inherit
+
+
+@contextlib.contextmanager
+def serving(checker: Checker) -> Iterator[None]:
+    """Make `checker` the one pool workers forked inside this block use."""
+    global _CHECKER
+    _CHECKER = checker
+    try:
+        yield
+    finally:
+        _CHECKER = None
+
+
+def _pool_check(target: Target) -> FileOutcome:
+    assert _CHECKER is not None
+    outcome = _CHECKER.check_target(target)
+    for resource in outcome.resources:
+        # Sent back as compressed bytes: cheaper to pickle, and the parent decodes only the
+        # bodies that cross-resource rules, waivers or evidence read.
+        resource.pack()
+    return outcome
+
+
+def pool_check_at(task: tuple[int, Target]) -> tuple[int, FileOutcome]:
+    index, target = task
+    return index, _pool_check(target)
+
+
+def file_size(target: Target) -> int:
+    try:
+        return os.stat(target.path).st_size if target.path is not None else 0
+    except OSError:
+        return 0  # reported when the file is read
+
+
+
+def check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule], resources: list[Resource],
+                     targets: dict[str, Target], stdin_texts: dict[str, str], remote: Any = None) -> list[Result]:
+    inventory = Inventory(resources)
+    rego_rules = [r for r in rules if r.engine == "rego"]
+    made: list = []  # the Rego evaluator, made when a resource first needs it (often none does)
+
+    def evaluator():
+        if not made:
+            # Only the families those rules cover: a Kubernetes scan does not copy every manifest into
+            # the engine for the Terraform rules that read data.compliance.inventory.
+            families = {r.applies_to.family for r in rego_rules}
+            made.append((RegoEvaluator if remote is None else remote.evaluator)(
+                PolicySet(policies.modules, rego_rules), params=options.params,
+                inventory=[r.body for r in resources if None in families or r.family in families]))
+        return made[0]
+    context = options.load_context()
+    locators: dict[str, Callable | None] = {}
+    spans: dict[tuple, Any] = {}  # located spans of manifests by their text: copies of a file are composed once
+    out: list[Result] = []
+    cache: dict[tuple, list[Rule]] = {}
+    for resource in resources:
+        these = applicable(rules, resource, cache)
+        if not these:
+            continue
+        found: dict[str, list[Violation] | str] = {}
+        these_rego = [r for r in these if r.engine == "rego"]
+        if these_rego:
+            found.update(evaluator().evaluate(resource, these_rego))
+        for rule in these:
+            if rule.engine == "python":
+                found[rule.id] = python_engine.evaluate(rule, resource, inventory=inventory,
+                                                        params=options.params.get(rule.id))
+        file = resource.source.file
+        for rule in these:
+            violations = found.get(rule.id, [])
+            if violations and not isinstance(violations, str) and file not in locators:
+                # Re-reading the file is needed only to locate a failure. Resources come file by
+                # file, so a few recent locators (each holds a parsed file) are all worth keeping.
+                if len(locators) >= 8:
+                    del locators[next(iter(locators))]
+                locators[file] = _locator_for(targets.get(file) or _origin_target(resource, options.root),
+                                              stdin_texts.get(file), context, spans)
+            for row in result_rows(rule.id, 0, resource, violations, locators.get(file)):
+                _, _, status, message, path, line, end, details = row
+                out.append(Result(rule, resource, status, message, path, line, end, details))
+    return out
+
+
+def _origin_target(resource: Resource, root: Path) -> Target | None:
+    """Rendered resources (Helm, Kustomize) point at a template or patch file, not at their target."""
+    origin = resource.source.origin
+    kind = {"helm": "helm-chart", "kustomize": "kustomize"}.get(origin.kind) if origin else None
+    return Target(root / resource.source.file, resource.source.file, kind) if kind else None
+
+
+def _locator_for(target: Target | None, text: str | None, context: LoadContext,
+                 spans: dict[tuple, Any] | None = None) -> Callable | None:
+    if text is not None:
+        if target is not None and target.kind == "terraform-plan":  # a plan read from stdin
+            return tf_plan_loader.locator(target, context, lines=tf_plan_loader.plan_lines(text))
+        return _by_text(k8s_loader.locator(text), text, spans)
+    if target is not None and target.kind == "kubernetes" and spans is not None:
+        try:
+            text = read_text(target.path, context.max_file_size)
+        except (OSError, LoadError):
+            return None
+        return _by_text(k8s_loader.locator(text), text, spans)
+    relocate = RELOCATORS.get(target.kind) if target is not None else None
+    if relocate is None:
+        return None
+    try:
+        return relocate(target, context)
+    except (OSError, LoadError):
+        return None
+
+
+SPANS_LIMIT = 100_000  # located spans kept per scan (small tuples: a few MiB at most)
+
+
+def _by_text(locate: Callable, text: str, spans: dict[tuple, Any] | None) -> Callable:
+    """locate, remembering each span by the file's text: a manifest locator reads nothing of a
+    resource but its document index, pointer and line span, so a copy of a file (the same
+    text anywhere) gets the same lines without composing its documents again."""
+    if spans is None:
+        return locate
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def remembered(resource: Resource, path: tuple) -> Any:
+        src = resource.source
+        key = (digest, src.document, tuple(src.pointer), src.start_line, src.end_line, tuple(path))
+        if key not in spans:
+            if len(spans) >= SPANS_LIMIT:
+                spans.clear()
+            spans[key] = locate(resource, path)
+        return spans[key]
+
+    return remembered
