@@ -249,3 +249,24 @@ def test_install_hint_constant():
         "python -m venv ~/.venvs/checkov && ~/.venvs/checkov/bin/pip install checkov, then pass "
         "--checkov-python ~/.venvs/checkov/bin/python (or set COMPLIANCE_CHECKOV_PYTHON, or checkov_python: in "
         "compliance.yaml)")
+
+
+@needs_checkov
+def test_rendered_helm_resources_are_checked_at_their_template_lines(monkeypatch):
+    from render_tools import FIXTURES, require, tools_path
+
+    require("helm")
+    monkeypatch.setenv("PATH", tools_path())
+    root = FIXTURES / "helm"
+    report = scan(ScanOptions(paths=[str(root / "web")], root=root, jobs=1, engines=("rego", "python", "checkov"),
+                              loader_options=checkov_options()))
+    failed = sorted({(r.rule.id, r.resource.source.file, r.line, r.resource.id, r.resource.environment or "")
+                     for r in report.results if r.rule.id.startswith("CKV") and r.status.value == "fail"})
+    # Each environment's rendering is checked on its own, and every finding is at the template's line,
+    # never in the scratch files Checkov was given.
+    assert failed == sorted((check, "web/templates/deployment.yaml", 2, "Deployment/web-web", env)
+                            for check in ("CKV_K8S_15", "CKV_K8S_21", "CKV_K8S_29", "CKV_K8S_40", "CKV_K8S_9")
+                            for env in ("", "production", "staging"))
+    assert {r.resource.source.file for r in report.results if r.rule.id.startswith("CKV")} == {
+        "web/templates/deployment.yaml"}
+    assert not [w for w in report.warnings if w.startswith("checkov:")]

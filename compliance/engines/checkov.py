@@ -126,8 +126,13 @@ def run(options, resources: list[Resource], results: list[Result], warnings: lis
     settings = dict((options.loader_options or {}).get("checkov") or {})
     python = resolve_python(settings.get("python"))
     root = Path(options.root)
-    inputs = _inputs(resources, root, warnings)
-    answer = run_worker(python, inputs, timeout=float(settings.get("timeout") or DEFAULT_TIMEOUT)) if inputs else {}
+    # Rendered Helm and Kustomize resources reach Checkov's Kubernetes runner as files in a private
+    # scratch folder (removed afterwards); their findings are reported at our template or patch line.
+    with tempfile.TemporaryDirectory(prefix="compliance-checkov-") as scratch:
+        rendered: dict[str, Resource] = {}
+        inputs = _inputs(resources, root, warnings, rendered=rendered, scratch=Path(scratch))
+        answer = (run_worker(python, inputs, timeout=float(settings.get("timeout") or DEFAULT_TIMEOUT))
+                  if inputs else {})
     for framework, reason in sorted(answer.get("unavailable", {}).items()):
         why = ("Checkov's Terraform parser (bc-python-hcl2) installs a module named `hcl2` that clashes with the "
                "python-hcl2 compliance uses: install Checkov in a venv of its own" if framework.startswith("terraform")
@@ -137,7 +142,7 @@ def run(options, resources: list[Resource], results: list[Result], warnings: lis
     for framework, errors in sorted(answer.get("parsing_errors", {}).items()):
         for error in sorted(errors):
             warnings.append(f"checkov: could not parse {_shown(error, root)} ({framework})")
-    index = _ResourceIndex(resources, root)
+    index = _ResourceIndex(resources, root, rendered)
     table = builtin_map()
     ours = _our_rules()
     rules: dict[str, Rule] = {}
@@ -161,16 +166,30 @@ def run(options, resources: list[Resource], results: list[Result], warnings: lis
     return sorted(rules.values(), key=lambda r: r.id)
 
 
-def _inputs(resources: list[Resource], root: Path, warnings: list[str]) -> dict[str, list[str]]:
-    """Files per Checkov framework, from where our loaders found resources."""
+def _inputs(resources: list[Resource], root: Path, warnings: list[str], *, rendered: dict[str, Resource],
+            scratch: Path) -> dict[str, list[str]]:
+    """Files per Checkov framework, from where our loaders found resources.
+
+    A resource rendered from a Helm chart or Kustomize overlay is written alone to a file in
+    `scratch`, recorded in `rendered` (file -> resource), and given to the Kubernetes runner.
+    """
     out: dict[str, set[str]] = {"kubernetes": set(), "terraform": set(), "terraform_plan": set()}
-    rendered = 0
+    unchecked = 0
     for resource in resources:
         origin = resource.source.origin
         if origin is not None and origin.kind == "terraform-plan" and origin.detail:
             out["terraform_plan"].add(str(root / origin.detail.rsplit(":", 1)[0]))
+        elif origin is not None and origin.kind in ("helm", "kustomize") and resource.family == "kubernetes":
+            file = scratch / f"rendered-{len(rendered):05d}.json"
+            try:
+                file.write_text(json.dumps(resource.body, default=str), encoding="utf-8")
+            except (TypeError, ValueError, OSError):
+                unchecked += 1
+                continue
+            rendered[str(file)] = resource
+            out["kubernetes"].add(str(file))
         elif origin is not None or resource.source.file in ("-", "<stdin>"):
-            rendered += 1
+            unchecked += 1
         elif resource.family == "kubernetes":
             out["kubernetes"].add(str(root / resource.source.file))
         elif resource.family == "terraform":
@@ -178,9 +197,9 @@ def _inputs(resources: list[Resource], root: Path, warnings: list[str]) -> dict[
     # Checkov evaluates a module from all its files (variables.tf, locals.tf), as our loader does.
     for tf in list(out["terraform"]):
         out["terraform"].update(str(p) for p in Path(tf).parent.glob("*.tf") if p.is_file() and not p.is_symlink())
-    if rendered:
-        warnings.append(f"checkov: {rendered} resource(s) rendered from Helm/Kustomize or read from standard "
-                        "input were checked by our rules only, not by Checkov")
+    if unchecked:
+        warnings.append(f"checkov: {unchecked} resource(s) read from standard input were checked by our rules "
+                        "only, not by Checkov")
     return {framework: sorted(files) for framework, files in out.items() if files}
 
 
@@ -259,8 +278,9 @@ def _shown(file: str, root: Path) -> str:
 class _ResourceIndex:
     """Finds our Resource for a Checkov record (same file and name), else makes one."""
 
-    def __init__(self, resources: list[Resource], root: Path):
+    def __init__(self, resources: list[Resource], root: Path, rendered: dict[str, Resource] | None = None):
         self.root = root
+        self.rendered = rendered or {}
         self.by_key: dict[tuple, Resource] = {}
         for resource in resources:
             origin = resource.source.origin
@@ -276,6 +296,9 @@ class _ResourceIndex:
         framework, name = record["framework"], record["resource"]
         file = str(Path(record["file"]))
         start, end = record["start_line"], record["end_line"]
+        resource = self.rendered.get(file)
+        if resource is not None:  # a rendered resource: at our template or patch line, not the scratch file's
+            return resource, resource.source.start_line, resource.source.end_line
         if framework == "kubernetes":
             parts = name.split(".")
             key: tuple = ("kubernetes", file, parts[0], parts[-1])
