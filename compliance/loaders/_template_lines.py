@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..model import Path
+from ..model import Path, Resource
 
 _KEY = re.compile(r"^(?P<indent>\s*)(?:-\s+)*(?P<key>[\"']?[A-Za-z0-9_.\-/]+[\"']?)\s*:(?:\s|$)")
 _DOC_SEPARATOR = re.compile(r"^---\s*(?:#.*)?$")
@@ -93,6 +93,18 @@ def locate_path(lines: Sequence[str], path: Path, body: object, *, start: int, e
         parent_indent = _indent_of_key(lines[hit])[0]  # type: ignore[index]
         position = hit + 1
     return found
+
+
+def resource_document(lines: Sequence[str], resource: Resource) -> tuple[int, int]:
+    """The 0-based (first, last) lines of the document holding the resource's first line."""
+    start = max(resource.source.start_line - 1, 0)
+    return next(((a, b) for a, b in document_ranges(lines) if a <= start <= b), (0, len(lines) - 1))
+
+
+def locate_field(lines: Sequence[str], resource: Resource, path: Path, first: int, last: int) -> tuple[int, int] | None:
+    """The 1-based span of the deepest key of `path` found in lines first..last, or None."""
+    line = locate_path(lines, tuple(resource.source.pointer) + tuple(path), resource.body, start=first, end=last)
+    return (line + 1, line + 1) if line is not None else None
 
 
 def _find_key(lines: Sequence[str], key: str, start: int, end: int, parent_indent: int) -> int | None:

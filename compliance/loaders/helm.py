@@ -22,7 +22,7 @@ from .. import environment as env
 from ..discover import Target
 from ..model import InputIssue, Origin, Path, Resource, Skipped
 from . import LoadContext, Loaded, Span, _render
-from ._template_lines import document_ranges, find_kind_line, locate_path
+from ._template_lines import document_ranges, find_kind_line, locate_field, resource_document
 from ._text import LoadError, read_text
 from .kubernetes import load_text
 
@@ -259,12 +259,7 @@ def locate_in_template(lines: list[str], resource: Resource, path: Path) -> Span
     """Span of the deepest key of `path` in one document of a template, or None."""
     if not lines:
         return None
-    start = max(resource.source.start_line - 1, 0)
-    first, last = next(((a, b) for a, b in document_ranges(lines) if a <= start <= b), (0, len(lines) - 1))
-    line = locate_path(lines, tuple(resource.source.pointer) + tuple(path), resource.body, start=first, end=last)
-    if line is None:
-        return None
-    return line + 1, line + 1
+    return locate_field(lines, resource, path, *resource_document(lines, resource))
 
 
 def relocator(target: Target, context: LoadContext):

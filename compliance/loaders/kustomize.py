@@ -27,7 +27,7 @@ from ..discover import KUSTOMIZATION_FILES, Discovery, Target, display_path
 from ..model import InputIssue, Origin, Path, Resource, Skipped
 from . import LoadContext, Loaded, Span, _render
 from ._kustomize_tree import Tree, kustomization_file, read_tree
-from ._template_lines import document_ranges, find_kind_line, locate_path
+from ._template_lines import document_ranges, find_kind_line, locate_field, resource_document
 from ._text import LoadError, read_text
 from .kubernetes import load_text
 
@@ -260,13 +260,11 @@ def locate_in_file(lines: list[str], resource: Resource, path: Path) -> Span | N
     """Line of the deepest key of `path` in the resource's document of a base or patch file."""
     if not lines:
         return None
-    start = max(resource.source.start_line - 1, 0)
-    first, last = next(((a, b) for a, b in document_ranges(lines) if a <= start <= b), (0, len(lines) - 1))
+    first, last = resource_document(lines, resource)
     json_patch = _json_patch_line(lines, path, first, last)
     if json_patch is not None:
         return json_patch, json_patch
-    line = locate_path(lines, tuple(resource.source.pointer) + tuple(path), resource.body, start=first, end=last)
-    return (line + 1, line + 1) if line is not None else None
+    return locate_field(lines, resource, path, first, last)
 
 
 def _json_patch_line(lines: list[str], path: Path, first: int, last: int) -> int | None:
