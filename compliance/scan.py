@@ -230,14 +230,16 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
             outcomes.append((target, FileOutcome(issues=[InputIssue(target.display, exc.message, exc.line)])))
             continue
         stdin_texts[target.display] = text
+        is_json = text.lstrip().lstrip("\ufeff").startswith("{")
         # Plan JSON on stdin (`terraform show -json plan.out | compliance scan -`), told by its keys.
         plan_target = Target(None, target.display, "terraform-plan")
         plan = (tf_plan_loader.load_stdin(text, plan_target, checker.context, root=Path(options.root))
-                if text.lstrip().lstrip("\ufeff").startswith("{") else None)
+                if is_json else None)
         if plan is not None:
             outcomes.append((plan_target, checker.check_loaded(plan)))
-            continue
-        outcomes.append((target, checker.check_text(text, target.display, is_json=text.lstrip().startswith("{"))))
+        else:
+            outcomes.append((target, checker.check_text(text, target.display, is_json=is_json)))
+        collector.add(outcomes[-1][1])
 
     jobs = options.jobs or os.cpu_count() or 1
     total = len(file_targets)
@@ -270,8 +272,7 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
     skipped = list(found.skipped)
     issues: list[InputIssue] = []
     input_warnings: list[str] = []
-    for _target, outcome in outcomes:
-        collector.add(outcome)  # those not collected as they arrived (standard input)
+    for _target, outcome in outcomes:  # every outcome was collected as it arrived
         resources.extend(outcome.resources)
         skipped.extend(outcome.skipped)
         issues.extend(outcome.issues)

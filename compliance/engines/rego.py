@@ -135,15 +135,22 @@ class RegoEvaluator:
             return ""
         return f" with data.compliance.params as {json.dumps(self._effective[rule.id], sort_keys=True)}"
 
+    def _expressions(self, rules: Sequence[Rule]) -> tuple[list[str], list[tuple[Rule, str]]]:
+        """`r<i> := <rule's entrypoint> [with its params]` for every entrypoint, and the (rule, entrypoint)
+        each r<i> holds: the same for a query and for a generated rule."""
+        expressions: list[str] = []
+        slots: list[tuple[Rule, str]] = []
+        for rule in rules:
+            for entry in rule.entrypoints:
+                expressions.append(f"r{len(slots)} := {package_ref(rule.package)}.{entry}{self._with(rule)}")
+                slots.append((rule, entry))
+        return expressions, slots
+
     def _query(self, rules: Sequence[Rule]) -> tuple[str, list[tuple[Rule, str]]]:
         key = tuple(r.id for r in rules)
         cached = self._queries.get(key)
         if cached is None:
-            parts, slots = [], []
-            for rule in rules:
-                for entry in rule.entrypoints:
-                    parts.append(f"r{len(slots)} := {package_ref(rule.package)}.{entry}{self._with(rule)}")
-                    slots.append((rule, entry))
+            parts, slots = self._expressions(rules)
             # One expression per line: regorus refuses lines over 1,024 columns.
             cached = ("\n".join(parts), slots)
             self._queries[key] = cached
@@ -159,13 +166,9 @@ class RegoEvaluator:
             if not rules or key in self._batches or key in added:
                 continue
             name = f"b{len(added)}"
-            body, slots = [], []
-            for rule in rules:
-                for entry in rule.entrypoints:
-                    body.append(f"\tr{len(slots)} := {package_ref(rule.package)}.{entry}{self._with(rule)}")
-                    slots.append((rule, entry))
+            body, slots = self._expressions(rules)
             outs = ", ".join(f"r{i}" for i in range(len(slots)))
-            lines += ["", f"{name} := [{outs}] if {{", *body, "}"]
+            lines += ["", f"{name} := [{outs}] if {{", *(f"\t{expression}" for expression in body), "}"]
             added[key] = (f"data.{package}.{name}", slots)
         if not added:
             return

@@ -42,7 +42,10 @@ test_success_unknown_until_apply if {
 test_fail_encryption_config_in_another_plan if {
 	bucket := object.union(_bucket, {"configuration": "environments/production/plan.json"})
 	sse := {"type": "aws_s3_bucket_server_side_encryption_configuration", "values": {"bucket": "acme-logs"}, "references": {"bucket": ["aws_s3_bucket.logs"]}, "configuration": "environments/dev/plan.json"}
-	count(s3_bucket_unencrypted.deny) == 1 with input as bucket with data.compliance.inventory as [bucket, sse]
+	s3_bucket_unencrypted.deny == {{
+		"msg": `aws_s3_bucket "logs" has no default encryption (no server_side_encryption_configuration block and no aws_s3_bucket_server_side_encryption_configuration for it)`,
+		"path": ["values", "server_side_encryption_configuration"],
+	}} with input as bucket with data.compliance.inventory as [bucket, sse]
 }
 
 test_success_encryption_config_in_the_same_plan if {
