@@ -112,8 +112,13 @@ def _walk(top: Path, root: Path, follow: bool, found: Discovery, seen: set[Path]
             else:
                 keep.append(name)
         dirnames[:] = keep
+        # Resolved and shown once per directory, not per file: a file that is no symlink has
+        # the real path real_dir/name (realpath per file was most of discovery's time).
+        real_dir = here.resolve()
+        shown_dir = display_path(here, root)
         for name in sorted(filenames):
-            _add_file(here / name, root, found, seen, explicit=False)
+            _add_file(here / name, root, found, seen, explicit=False, real_dir=real_dir,
+                      shown=name if shown_dir == "." else f"{shown_dir}/{name}")
 
 
 def _walked_before(directory: Path, walked: set[Path]) -> bool:
@@ -127,13 +132,15 @@ def _walked_before(directory: Path, walked: set[Path]) -> bool:
     return False
 
 
-def _add_file(path: Path, root: Path, found: Discovery, seen: set[Path], *, explicit: bool) -> None:
-    shown = display_path(path, root)
-    if path.is_symlink() and not explicit:
+def _add_file(path: Path, root: Path, found: Discovery, seen: set[Path], *, explicit: bool,
+              real_dir: Path | None = None, shown: str | None = None) -> None:
+    if shown is None:
+        shown = display_path(path, root)
+    if not explicit and os.path.islink(path):
         found.skipped.append(Skipped(shown, "symlink not followed"))
         return
     try:
-        real = path.resolve()
+        real = real_dir / path.name if real_dir is not None else path.resolve()
     except (OSError, RuntimeError):
         found.skipped.append(Skipped(shown, "symlink loop"))
         return

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,12 +18,10 @@ from .engines import python as python_engine
 from .engines.rego import PolicySet, RegoEvaluator
 from .inventory import Inventory
 from .loaders import LoadContext, Loaded
-from .loaders import helm as helm_loader
 from .loaders import kubernetes as k8s_loader
-from .loaders import kustomize as kustomize_loader
-from .loaders import terraform_hcl as tf_hcl_loader
 from .loaders import terraform_plan as tf_plan_loader
 from .loaders._text import LoadError, read_text
+from .locate import outline_span, unpack_outline
 from .model import InputIssue, Resource, Result, Rule, Skipped, Status, Violation
 
 if TYPE_CHECKING:
@@ -43,23 +41,35 @@ class FileOutcome:
 
 # Each target kind's loader, and how to get a line locator again for a file
 # whose resources fail a cross-resource rule (those run after all files loaded).
+# Helm, Kustomize and .tf loaders are imported when a scan meets such a target
+# (prepare_loaders), so a scan of manifests or plans does not pay for them at start-up.
 LOADERS: dict[str, Callable[[Target, LoadContext], Loaded]] = {
     "kubernetes": k8s_loader.load,
     "json": tf_plan_loader.load_json,
     "terraform-plan": tf_plan_loader.load,
-    "terraform-hcl": tf_hcl_loader.load,
-    "helm-chart": helm_loader.load,
-    "kustomize": kustomize_loader.load,
 }
 RELOCATORS: dict[str, Callable[[Target, LoadContext], Callable | None]] = {
     "kubernetes": lambda target, ctx: k8s_loader.locator(read_text(target.path, ctx.max_file_size)),
     "json": tf_plan_loader.relocate_json,
     "terraform-plan": tf_plan_loader.locator,
-    "terraform-hcl": tf_hcl_loader.locator,
-    # For these the target is the template or base/patch file a rendered resource points at.
-    "helm-chart": helm_loader.relocator,
-    "kustomize": kustomize_loader.relocator,
 }
+# kind -> module whose load() and relocator/locator serve it
+_LAZY_LOADERS = {"terraform-hcl": ("terraform_hcl", "locator"), "helm-chart": ("helm", "relocator"),
+                 "kustomize": ("kustomize", "relocator")}
+
+
+def prepare_loaders(kinds: Iterable[str]) -> None:
+    """Import the loaders of these target kinds (before the pool forks, so workers share them)."""
+    import importlib
+
+    for kind in kinds:
+        if kind in _LAZY_LOADERS and kind not in LOADERS:
+            name, relocate = _LAZY_LOADERS[kind]
+            module = importlib.import_module(f".loaders.{name}", __package__)
+            LOADERS[kind] = module.load
+            # For helm and kustomize the relocated target is the template or base/patch file
+            # a rendered resource points at.
+            RELOCATORS[kind] = getattr(module, relocate)
 
 
 class Checker:
@@ -74,7 +84,9 @@ class Checker:
         self.policies = policies
         self.rego_rules = [r for r in policies.rules if not r.needs_inventory]
         self.python_rules = [r for r in python_rules if not r.needs_inventory]
+        self.inventory_rules = [r for r in [*policies.rules, *python_rules] if r.needs_inventory]
         self._rego: RegoEvaluator | None = None
+        self._inventory_cache: dict[tuple, list[Rule]] = {}
         self._rego_cache: dict[tuple, list[Rule]] = {}
         self._python_cache: dict[tuple, list[Rule]] = {}
 
@@ -86,6 +98,7 @@ class Checker:
         return self._rego
 
     def check_target(self, target: Target) -> FileOutcome:
+        prepare_loaders([target.kind])
         loader = LOADERS.get(target.kind)
         if loader is None:
             return FileOutcome(skipped=[Skipped(target.display, f"no loader for {target.kind}")])
@@ -95,6 +108,7 @@ class Checker:
             return FileOutcome(issues=[InputIssue(target.display, exc.message, exc.line)])
         rows = self.cache.file_rows(target, loaded) if self.cache is not None else None
         if rows is not None:  # unchanged target, rules and settings: loaded (for the inventory), not evaluated
+            self._outline(loaded)
             return FileOutcome(loaded.resources, rows, loaded.skipped, loaded.issues, loaded.warnings)
         outcome = self.check_loaded(loaded)
         if self.cache is not None:
@@ -106,11 +120,20 @@ class Checker:
                                                       is_json=is_json))
 
     def check_loaded(self, loaded: Loaded) -> FileOutcome:
+        self._outline(loaded)
         outcome = FileOutcome(loaded.resources, [], loaded.skipped, loaded.issues, loaded.warnings)
         for index, resource in enumerate(loaded.resources):
             for rule_id, found in self._evaluate(resource):
                 outcome.results.extend(result_rows(rule_id, index, resource, found, loaded.locate))
         return outcome
+
+    def _outline(self, loaded: Loaded) -> None:
+        """Give the resources that cross-resource rules check their outline, while the nodes are here."""
+        if loaded.outline is None or not self.inventory_rules:
+            return
+        for resource in loaded.resources:
+            if applicable(self.inventory_rules, resource, self._inventory_cache):
+                resource.outline = loaded.outline(resource)
 
     def _evaluate(self, resource: Resource):
         rego_rules = applicable(self.rego_rules, resource, self._rego_cache)
@@ -202,9 +225,7 @@ def check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule]
                 PolicySet(policies.modules, rego_rules), params=options.params,
                 inventory=[r.body for r in resources if None in families or r.family in families]))
         return made[0]
-    context = options.load_context()
-    locators: dict[str, Callable | None] = {}
-    spans: dict[tuple, Any] = {}  # located spans of manifests by their text: copies of a file are composed once
+    relocator = _Relocator(options, targets, stdin_texts)
     out: list[Result] = []
     cache: dict[tuple, list[Rule]] = {}
     for resource in resources:
@@ -219,20 +240,53 @@ def check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule]
             if rule.engine == "python":
                 found[rule.id] = python_engine.evaluate(rule, resource, inventory=inventory,
                                                         params=options.params.get(rule.id))
-        file = resource.source.file
+        locate = relocator.of(resource)
         for rule in these:
-            violations = found.get(rule.id, [])
-            if violations and not isinstance(violations, str) and file not in locators:
-                # Re-reading the file is needed only to locate a failure. Resources come file by
-                # file, so a few recent locators (each holds a parsed file) are all worth keeping.
-                if len(locators) >= 8:
-                    del locators[next(iter(locators))]
-                locators[file] = _locator_for(targets.get(file) or _origin_target(resource, options.root),
-                                              stdin_texts.get(file), context, spans)
-            for row in result_rows(rule.id, 0, resource, violations, locators.get(file)):
+            for row in result_rows(rule.id, 0, resource, found.get(rule.id, []), locate):
                 _, _, status, message, path, line, end, details = row
                 out.append(Result(rule, resource, status, message, path, line, end, details))
     return out
+
+
+class _Relocator:
+    """Locates cross-resource findings: from the outline a pool worker sent with the resource,
+    else by reading the file again (a manifest's copies are composed once, by their text)."""
+
+    def __init__(self, options: ScanOptions, targets: dict[str, Target], stdin_texts: dict[str, str]):
+        self._root = options.root
+        self._context = options.load_context()
+        self._targets = targets
+        self._stdin_texts = stdin_texts
+        self._locators: dict[str, Callable | None] = {}
+        self._spans: dict[tuple, Any] = {}
+
+    def of(self, resource: Resource) -> Callable[[Resource, tuple], Any]:
+        """locate(resource, path) for this resource's findings."""
+        packed, resource.outline = resource.outline, None  # read once: its memory goes back as the scan moves on
+        outline: list = []  # unpacked at the first finding: most resources have none
+
+        def locate(resource: Resource, path: tuple) -> Any:
+            if packed is not None:
+                if not outline:
+                    outline.append(unpack_outline(packed))
+                span = outline_span(outline[0], path)
+                if span is not None:
+                    return span
+            relocate = self._file_locator(resource)
+            return relocate(resource, path) if relocate is not None else None
+
+        return locate
+
+    def _file_locator(self, resource: Resource) -> Callable | None:
+        file = resource.source.file
+        if file not in self._locators:
+            # Re-reading a file is needed only to locate a failure. Resources come file by
+            # file, so a few recent locators (each holds a parsed file) are all worth keeping.
+            if len(self._locators) >= 8:
+                del self._locators[next(iter(self._locators))]
+            self._locators[file] = _locator_for(self._targets.get(file) or _origin_target(resource, self._root),
+                                                self._stdin_texts.get(file), self._context, self._spans)
+        return self._locators[file]
 
 
 def _origin_target(resource: Resource, root: Path) -> Target | None:
@@ -254,6 +308,8 @@ def _locator_for(target: Target | None, text: str | None, context: LoadContext,
         except (OSError, LoadError):
             return None
         return _by_text(k8s_loader.locator(text), text, spans)
+    if target is not None:
+        prepare_loaders([target.kind])
     relocate = RELOCATORS.get(target.kind) if target is not None else None
     if relocate is None:
         return None

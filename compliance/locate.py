@@ -8,11 +8,41 @@ from __future__ import annotations
 
 import bisect
 import json
+import pickle
 import re
+import zlib
 
 import yaml
 
 from .model import Path
+
+
+class MarkedLoader(yaml.CSafeLoader):
+    """CSafeLoader (line marks kept) that remembers how each plain scalar resolves.
+
+    The C parser asks `resolve` for every node. A plain scalar's tag depends only on its
+    text (no path resolvers are registered here), and manifests repeat the same few
+    thousand keys and values, while PyYAML's own lookup runs the implicit-resolver
+    regexes every time (a tenth of the time of loading a manifest).
+    """
+
+    def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML hook
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_PLAIN_TAGS) >= _PLAIN_TAGS_LIMIT:
+                    _PLAIN_TAGS.clear()  # bounded: a file can hold any number of distinct values
+                _PLAIN_TAGS[value] = tag
+            return tag
+        if kind is yaml.MappingNode:
+            return _MAP
+        return super().resolve(kind, value, implicit)
+
+
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_LIMIT = 65_536
+_MAP = "tag:yaml.org,2002:map"
 
 
 class Locator:
@@ -43,7 +73,7 @@ class Locator:
                     self._lines = self._text.splitlines()
                 piece = "\n".join(self._lines[start - 1:end]) + "\n"
                 try:
-                    self._one[document] = (yaml.compose(piece, Loader=yaml.CSafeLoader), start - 1)
+                    self._one[document] = (yaml.compose(piece, Loader=MarkedLoader), start - 1)
                 except yaml.YAMLError:
                     self._one[document] = (None, 0)
             node, offset = self._one[document]
@@ -58,7 +88,7 @@ class Locator:
             # Keep the documents before a syntax error: the loader scans those too,
             # and their findings need lines as much as any other.
             self._docs = []
-            loader = yaml.CSafeLoader(self._text)
+            loader = MarkedLoader(self._text)
             try:
                 while loader.check_node():
                     self._docs.append(loader.get_node())
@@ -98,6 +128,38 @@ class Locator:
             node = child
         return marker.start_mark.line + 1 + offset, self._end_line(node, offset)
 
+    def outline(self, document: int) -> bytes | None:
+        """The span of every node of one composed document, packed for outline_span().
+
+        Cross-resource rules run in the parent process once every file is loaded. With the
+        outline a worker sends along, their findings are located without reading and
+        composing the file again. None when the document was not composed here (no loader
+        nodes) or has more than OUTLINE_LIMIT nodes (then it is composed again as before).
+        """
+        docs = self._docs
+        if docs is None or document >= len(docs) or docs[document] is None:
+            return None
+        root = docs[document]
+        # path -> (line, end line, shape): shape -1 a mapping, -2 a scalar, else a sequence's length.
+        spans: dict[tuple, tuple[int, int, int]] = {}
+        stack: list[tuple[tuple, object, object]] = [((), root, root)]  # (path, marker, node)
+        while stack:
+            path, marker, node = stack.pop()
+            if len(spans) >= OUTLINE_LIMIT:
+                return None
+            if isinstance(node, yaml.MappingNode):
+                shape = -1
+                # The last of repeated keys, as span() picks; other keys never match a path part.
+                last = {key.value: (key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)}
+                stack.extend((path + (name,), key, value) for name, (key, value) in last.items())
+            elif isinstance(node, yaml.SequenceNode):
+                shape = len(node.value)
+                stack.extend((path + (i,), child, child) for i, child in enumerate(node.value))
+            else:
+                shape = -2
+            spans[path] = (marker.start_mark.line + 1, self._end_line(node), shape)
+        return zlib.compress(pickle.dumps(spans, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
     def _end_line(self, node, offset: int = 0) -> int:
         mark = node.end_mark
         line = mark.line + offset
@@ -113,6 +175,39 @@ class Locator:
         if self._lines is None:
             self._lines = self._text.splitlines()
         return line < len(self._lines) and not self._lines[line][:column].strip()
+
+
+OUTLINE_LIMIT = 4096  # nodes in one document's outline; larger documents are composed again
+
+
+def outline_span(spans: dict[tuple, tuple[int, int, int]], path: Path) -> tuple[int, int] | None:
+    """What Locator.span(document, path) gives, read from that document's unpacked outline.
+
+    None when the outline cannot tell (a negative index beyond the sequence): the caller
+    then composes the document as before.
+    """
+    prefix: tuple = ()
+    line, end, shape = spans[()]
+    for part in path:
+        if shape == -1:
+            key = prefix + (str(part),)
+        elif shape >= 0 and isinstance(part, int) and part < shape:
+            if part < -shape:
+                return None
+            key = prefix + (part + shape if part < 0 else part,)
+        else:
+            break
+        found = spans.get(key)
+        if found is None:
+            break
+        prefix = key
+        line, end, shape = found
+    return line, end
+
+
+def unpack_outline(packed: bytes) -> dict[tuple, tuple[int, int, int]]:
+    """An outline as Locator.outline packed it (our own bytes, from a pool worker of this scan)."""
+    return pickle.loads(zlib.decompress(packed))
 
 
 # What makes YAML read a valid JSON text differently from JSON: other line breaks

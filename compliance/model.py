@@ -112,6 +112,9 @@ class Resource:
     environment: str | None
     labels: dict[str, str]
     _packed: bytes | None = field(default=None, repr=False)
+    # Every node's line span, packed (locate.Locator.outline), for resources that cross-resource
+    # rules check: their findings are then located without composing the file again.
+    outline: bytes | None = field(default=None, repr=False)
 
     def __init__(self, family: str, type: str, name: str, id: str, body: dict[str, Any], source: Source,  # noqa: A002
                  namespace: str | None = None, api_version: str | None = None, address: str | None = None,
@@ -128,6 +131,7 @@ class Resource:
         self.address = address
         self.environment = environment
         self.labels = {} if labels is None else labels
+        self.outline = None
 
     @property
     def body(self) -> dict[str, Any]:

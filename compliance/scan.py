@@ -23,7 +23,7 @@ from .controls import Catalogs, load_catalogs
 from .discover import Target, discover
 from .engines.rego import PolicySet, load_policies
 from .errors import InputError
-from .evaluate import Checker, FileOutcome, check_inventory, file_size, pool_check_at, serving
+from .evaluate import Checker, FileOutcome, check_inventory, file_size, pool_check_at, prepare_loaders, serving
 from .loaders import LoadContext
 from .loaders import terraform_plan as tf_plan_loader
 from .loaders._text import DEFAULT_MAX_BYTES, LoadError, decode, read_limited, read_text
@@ -208,6 +208,7 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
     policies, python_rules, disabled, unknown = _load_rules(options)
     found = discover(options.paths, root=options.root, follow_symlinks=options.follow_symlinks,
                      include_bases=bool(options.loader_options.get("include_bases")))
+    prepare_loaders({t.kind for t in found.targets})
     if cache is not None:
         cache.note_targets(found.targets)  # before the pool forks: workers inherit the keys
     checker = Checker(options, policies, python_rules, remote, cache)

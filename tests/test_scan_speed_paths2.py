@@ -212,7 +212,7 @@ def test_copies_of_a_file_are_located_once_for_cross_resource_findings(tmp_path,
 
     def counting(text, **kwargs):
         locate = inner(text, **kwargs)
-        if "nodes" in kwargs:  # the loader's own locator (per-resource findings): not counted
+        if "nodes" in kwargs or "lines" in kwargs:  # the loader's own locator (per-resource findings): not counted
             return locate
 
         def spy(resource, path):
@@ -222,6 +222,8 @@ def test_copies_of_a_file_are_located_once_for_cross_resource_findings(tmp_path,
         return spy
 
     monkeypatch.setattr(evaluate_module.k8s_loader, "locator", counting)
+    # Without the outlines workers send along, cross-resource findings are located by reading files again.
+    monkeypatch.setattr(evaluate_module.Checker, "_outline", lambda self, loaded: None)
     cross = {r.id for r in scan_module._load_rules(scan_module.ScanOptions(paths=[]))[1] if r.needs_inventory}
     shared = run(tmp_path, today=dt.date(2026, 11, 25))
     found = [f for f in fails(shared) if f[0] in cross]

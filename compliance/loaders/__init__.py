@@ -36,3 +36,5 @@ class Loaded:
     locate: Callable[[Resource, Path], Span | None] | None = None
     # "file:line: message" about input that was still scanned (a duplicate key, say).
     warnings: list[str] = field(default_factory=list)
+    # resource -> every node's span of its document, packed (locate.Locator.outline), or None.
+    outline: Callable[[Resource], bytes | None] | None = None

@@ -9,7 +9,7 @@ import yaml
 
 from .. import environment as env
 from ..discover import Target
-from ..locate import Locator
+from ..locate import Locator, MarkedLoader
 from ..model import InputIssue, Path, Resource, Skipped, Source
 from . import LoadContext, Loaded, Span
 from ._text import LoadError, read_text
@@ -19,8 +19,8 @@ from ._text import LoadError, read_text
 MAX_EXPANDED_NODES = 1_000_000
 
 
-class _SpanLoader(yaml.CSafeLoader):
-    """CSafeLoader that records document spans and duplicate keys, and refuses alias bombs."""
+class _SpanLoader(MarkedLoader):
+    """MarkedLoader that records document spans and duplicate keys, and refuses alias bombs."""
 
     def __init__(self, stream: str, *, guard: bool):
         super().__init__(stream)
@@ -248,9 +248,9 @@ def load(target: Target, context: LoadContext) -> Loaded:
                      globs=context.environment_globs)
 
 
-def locator(text: str, *, nodes: list | None = None):
+def locator(text: str, *, nodes: list | None = None, lines: Locator | None = None):
     """A locate(resource, path) function over one file's text (and its composed documents if known)."""
-    lines = Locator(text, nodes=nodes)
+    lines = lines or Locator(text, nodes=nodes)
 
     def locate(resource: Resource, path: Path) -> Span | None:
         src = resource.source
@@ -282,7 +282,9 @@ def load_text(text: str, display: str, *, environment: str | None = None, is_jso
     if not is_json:
         # The loader composed every document already; locating reuses those nodes
         # instead of parsing the file a second time (about half the parse cost).
-        out.locate = locator(text, nodes=nodes)
+        composed = Locator(text, nodes=nodes)
+        out.locate = locator(text, lines=composed)
+        out.outline = lambda resource: None if resource.source.pointer else composed.outline(resource.source.document)
     # A repeated key is legal YAML that silently drops a value (a second `automated:`
     # block, say): warn with the line, and scan the file as the cluster would read it.
     out.warnings.extend(f"{display}:{line}: {message}" for line, message in duplicates)
