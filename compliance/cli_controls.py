@@ -4,7 +4,6 @@ Registered by cli.py as a sub-app. Exit codes follow cli.py: 0 fine, 1 a require
 fails (coverage), 2 usage error, invalid catalog, or an input file that could not be read.
 """
 
-from __future__ import annotations
 
 import json
 import sys

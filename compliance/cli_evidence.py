@@ -4,7 +4,6 @@ Registered by cli.py as a sub-app. Exit codes: build and keygen 0 done, 2 usage 
 input error; verify 0 every check holds, 1 a check failed, 2 usage error.
 """
 
-from __future__ import annotations
 
 import os
 from pathlib import Path

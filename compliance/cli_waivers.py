@@ -1,6 +1,5 @@
 """`compliance init` and `compliance waivers ...`: the settings file and the exceptions register."""
 
-from __future__ import annotations
 
 import csv
 import json

@@ -216,7 +216,10 @@ def unpack_outline(packed: bytes) -> dict[tuple, tuple[int, int, int]]:
 # 1,022 characters after the key's quote, or on another line. A key of under 170
 # characters once decoded (6 characters at most each in the text) followed by under 8
 # spaces stays within that limit; longer keys are looked for while validating.
-_NOT_PLAIN_JSON = re.compile(r'[\t\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029\ufeff]|\\u[dD][89abAB]|" {8,}:|" *\n\s*:')
+# Searched one by one: Python's re finds each quickly, but not their alternation (4x slower on
+# a plan of megabytes).
+_NOT_PLAIN_JSON = tuple(re.compile(pattern) for pattern in (
+    r'[\t\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029\ufeff]', r'\\u[dD][89abAB]', r'" {8,}:', r'" *\n\s*:'))
 _LONG_KEY = 170
 
 
@@ -252,7 +255,7 @@ class _JsonLines:
     def of(cls, text: str) -> _JsonLines | None:
         """A walker for text that is one valid JSON object or array, else None."""
         start = _WS.match(text).end()
-        if text[start:start + 1] not in ("{", "[") or _NOT_PLAIN_JSON.search(text):
+        if text[start:start + 1] not in ("{", "[") or any(p.search(text) for p in _NOT_PLAIN_JSON):
             return None
         try:
             json.loads(text, object_pairs_hook=_short_keys)
