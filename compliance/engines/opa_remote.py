@@ -24,7 +24,7 @@ exceptions without one. A URL path prefix (a gateway at `https://host/opa`)
 rides in its `version` argument (`opa/v1`); policy ids keep `/` but lose empty,
 `.` and `..` segments (OPA's router redirects those paths) and are
 percent-encoded before they reach it; it stores only JSON objects as data, so
-the inventory goes in `{"inventory": [...]}`. One client per process: forked
+the inventory goes in `{"inventory": [...], "inventory_index": {...}}`. One client per process: forked
 scan workers must not share a session's pooled sockets.
 """
 
@@ -46,6 +46,7 @@ from typing import Any
 from ..errors import EngineError
 from ..model import Resource, Rule, Violation
 from .rego import PolicySet, _violations, package_ref
+from .rego_data import inventory_index
 from .rego_metadata import RegoModule
 
 # What a scan uploads lives under this policy-id prefix and data path, per run.
@@ -319,11 +320,12 @@ class RemoteOpa:
         name = f"w{self._wrappers}"
         inventory_ref = None
         if inventory is not None:
-            # The client stores only JSON objects, so the list goes in one: .../<wrapper>.inventory.
+            # The client stores only JSON objects, so the list goes in one: .../<wrapper>.inventory,
+            # beside the index tf.of_type reads (null when there is none: the rules then walk).
             path = f"{DATA_PATH}/{self.run}/{name}"
-            self.connection.put_data(path, {"inventory": inventory})
+            self.connection.put_data(path, {"inventory": inventory, "inventory_index": inventory_index(inventory)})
             self._data_paths.append(path)
-            inventory_ref = "data." + path.replace("/", ".") + ".inventory"
+            inventory_ref = "data." + path.replace("/", ".")
         slots: list[tuple[Rule, str]] = []
         lines = [f"package {WRAPPER_PACKAGE}.{self.run}.{name}", "", "import rego.v1", ""]
         for rule in policies.rules:
@@ -332,7 +334,8 @@ class RemoteOpa:
                 slot = f"r{len(slots)}"
                 withs = f" with input as input.resource with data.compliance.params as {json.dumps(merged)}"
                 if inventory_ref:
-                    withs += f" with data.compliance.inventory as {inventory_ref}"
+                    withs += (f" with data.compliance.inventory as {inventory_ref}.inventory"
+                              f" with data.compliance.inventory_index as {inventory_ref}.inventory_index")
                 lines += [f"{slot} := x if {{", f"\tinput.rules.{slot}",
                           f"\tx := {package_ref(rule.package)}.{entry}{withs}", "}", ""]
                 slots.append((rule, entry))

@@ -16,9 +16,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import PolicyError
 from ..model import Resource, Rule, Violation
+from .rego_data import inventory_index, modules_for, shared_params
 from .rego_metadata import RegoModule, parse_module, rules_of
 
 # Regorus prints a Rust backtrace into every error message when this is 1.
@@ -102,7 +104,9 @@ class RegoEvaluator:
 
     The rules that apply to a resource are evaluated together through one generated
     rule per distinct set of rules (`eval_rule`): a query would be parsed and analysed
-    against every module on each call, which cost more than most rules themselves.
+    against every module on each call, which cost more than most rules themselves. They
+    run in an engine of their family (Kubernetes, Terraform) holding only the modules
+    they reach; the cross-resource evaluator also holds the inventory and its index.
     """
 
     def __init__(self, policies: PolicySet, *, params: dict[str, dict] | None = None,
@@ -113,22 +117,54 @@ class RegoEvaluator:
         # Rules that read only their own parameters see them in data.compliance.params
         # directly; the others get `with data.compliance.params as {...}`, which makes
         # the engine recompute shared helpers (containers, pod spec) for that rule.
-        self._shared, self._shared_params = _shared_params(policies.modules, self._rules, effective)
+        self._shared, self._shared_params = shared_params(policies.modules, self._rules, effective)
         self._effective = effective
-        self._engine = new_engine(policies.modules, params=self._shared_params)
+        # The cross-resource evaluator (the one given the inventory) compiles only the modules its
+        # rules can reach: the engine scans every module on each read of a data document
+        # (data.compliance.inventory, params), so a dozen Terraform rules would otherwise pay for a
+        # hundred Kubernetes ones. A scan makes it after compiling every module (a broken one has
+        # stopped the scan by then); the per-resource evaluator keeps them all so that it does.
+        modules = modules_for(policies.modules, self._rules) if inventory is not None else policies.modules
+        engine = new_engine(modules, params=self._shared_params)
         if inventory is not None:
-            self._engine.add_data({"compliance": {"inventory": inventory}})
+            data: dict = {"inventory": inventory}
+            index = inventory_index(inventory)
+            if index is not None:
+                data["inventory_index"] = index
+            engine.add_data({"compliance": data})
+        # Engine per family of rules ("" for rules of no family, and the one holding every module,
+        # which reports a broken module): the rules of a resource run in the engine of its family,
+        # which holds only the modules those rules reach, for the same reason as above.
+        self._engines: dict[str, Any] = {"": engine}
+        if inventory is None:
+            for family in sorted({r.applies_to.family for r in self._rules if r.applies_to.family}):
+                reached = modules_for(modules, [r for r in self._rules if r.applies_to.family in (family, None, "")])
+                if len(reached) < len(modules):
+                    self._engines[family] = new_engine(reached, params=self._shared_params)
+        self._generated = 0  # generated modules so far: each gets a package of its own
         self._queries: dict[tuple[str, ...], tuple[str, list[tuple[Rule, str]]]] = {}
         # (rule ids, digest of the body) -> what evaluate() returned. Manifests repeat (a fifth of a
         # real corpus are exact copies of another document), and the answer depends only on the
-        # input body, the rules asked and this engine's params and data, all fixed per evaluator.
+        # input body, the rules asked and the engines' params and data, all fixed per evaluator.
         self._memo: dict[tuple[tuple[str, ...], bytes], dict[str, list[Violation] | str]] = {}
-        # rule ids -> the generated rule's path and its slots; None: the set is asked as a query.
-        self._batches: dict[tuple[str, ...], tuple[str, list[tuple[Rule, str]]] | None] = {}
+        # rule ids -> its engine, the generated rule's path and its slots; None: asked as a query.
+        self._batches: dict[tuple[str, ...], tuple[str, str, list[tuple[Rule, str]]] | None] = {}
         # Callers pass the rules that apply, per-resource and cross-resource ones apart.
         self._add_batches([*_rule_sets(self._rules),
                            *_rule_sets([r for r in self._rules if not r.needs_inventory]),
                            *_rule_sets([r for r in self._rules if r.needs_inventory])])
+
+    @property
+    def _engine(self) -> Any:
+        """The engine holding every module."""
+        return self._engines[""]
+
+    def _engine_of(self, rules: Sequence[Rule]) -> str:
+        """The engine a set of rules runs in: its family's when it has one (the rules that apply to
+        one resource are of its family or of none)."""
+        families = {r.applies_to.family for r in rules if r.applies_to.family}
+        family = families.pop() if len(families) == 1 else ""
+        return family if family in self._engines else ""
 
     def _with(self, rule: Rule) -> str:
         if rule.id in self._shared or not (self._effective[rule.id] or self._shared_params):
@@ -157,31 +193,39 @@ class RegoEvaluator:
         return cached
 
     def _add_batches(self, rule_sets: list[list[Rule]]) -> None:
-        """Generate one rule per new set of rules, in one new module: the engine is prepared once."""
-        package = f"{_BATCH_PACKAGE}.g{len(self._batches)}"
-        lines = [f"package {package}", "", "import rego.v1", "", "ready := true"]
-        added: dict[tuple[str, ...], tuple[str, list[tuple[Rule, str]]]] = {}
+        """Generate one rule per new set of rules, in one new module per engine: each is prepared once."""
+        by_engine: dict[str, list[list[Rule]]] = {}
+        seen: set[tuple[str, ...]] = set()
         for rules in rule_sets:
             key = tuple(r.id for r in rules)
-            if not rules or key in self._batches or key in added:
-                continue
+            if rules and key not in self._batches and key not in seen:
+                seen.add(key)
+                by_engine.setdefault(self._engine_of(rules), []).append(rules)
+        for target, sets in by_engine.items():
+            self._add_module(target, sets)
+
+    def _add_module(self, target: str, rule_sets: list[list[Rule]]) -> None:
+        package = f"{_BATCH_PACKAGE}.g{self._generated}"
+        lines = [f"package {package}", "", "import rego.v1", "", "ready := true"]
+        added: dict[tuple[str, ...], tuple[str, str, list[tuple[Rule, str]]]] = {}
+        for rules in rule_sets:
             name = f"b{len(added)}"
             body, slots = self._expressions(rules)
             outs = ", ".join(f"r{i}" for i in range(len(slots)))
             lines += ["", f"{name} := [{outs}] if {{", *(f"\t{expression}" for expression in body), "}"]
-            added[key] = (f"data.{package}.{name}", slots)
-        if not added:
-            return
+            added[tuple(r.id for r in rules)] = (target, f"data.{package}.{name}", slots)
         try:
-            engine = self._engine.clone()
-            engine.add_policy(f"<compliance: rules evaluated together {len(self._batches)}>", "\n".join(lines) + "\n")
+            engine = self._engines[target].clone()
+            engine.add_policy(f"<compliance: rules evaluated together {self._generated}>", "\n".join(lines) + "\n")
             engine.eval_rule_as_json(f"data.{package}.ready")  # prepares the engine now, before any fork
         except Exception:
             # Something a generated rule cannot say (a line over regorus's limit, say):
             # these sets are asked as queries, exactly as before.
             self._batches.update(dict.fromkeys(added))
             return
-        self._engine = engine
+        finally:
+            self._generated += 1
+        self._engines[target] = engine
         self._batches.update(added)
 
     def evaluate(self, resource: Resource, rules: Sequence[Rule]) -> dict[str, list[Violation] | str]:
@@ -206,17 +250,18 @@ class RegoEvaluator:
     def _evaluate(self, body: dict, rules: Sequence[Rule], key: tuple[str, ...]) -> dict[str, list[Violation] | str]:
         if key not in self._batches:
             self._add_batches([list(rules)])
-        self._engine.set_input(body)
         batch = self._batches.get(key)
+        engine = self._engines[batch[0] if batch is not None else self._engine_of(rules)]
+        engine.set_input(body)
         try:
             if batch is not None:
-                path, slots = batch
-                values = json.loads(self._engine.eval_rule_as_json(path))
+                _target, path, slots = batch
+                values = json.loads(engine.eval_rule_as_json(path))
                 # "<undefined>" (a string) when some entrypoint has no value.
                 values = values if isinstance(values, list) and len(values) == len(slots) else None
             else:
                 query, slots = self._query(rules)
-                bindings = self._eval(query)
+                bindings = self._eval(query, engine)
                 values = None if bindings is None else [bindings.get(f"r{i}") for i in range(len(slots))]
         except Exception:
             return self._one_by_one(rules)
@@ -231,11 +276,13 @@ class RegoEvaluator:
         return out
 
     def _one_by_one(self, rules: Sequence[Rule]) -> dict[str, list[Violation] | str]:
+        """Each rule asked alone, of the input last set on the engine of these rules."""
+        engine = self._engines[self._engine_of(rules)]
         out: dict[str, list[Violation] | str] = {}
         for rule in rules:
             query, _ = self._query([rule])
             try:
-                bindings = self._eval(query)
+                bindings = self._eval(query, engine)
             except Exception as exc:
                 out[rule.id] = f"rule {rule.id} failed: {_clean(exc)}"
                 continue
@@ -243,8 +290,8 @@ class RegoEvaluator:
             out[rule.id] = [v for value in values for v in _violations(value)]
         return out
 
-    def _eval(self, query: str) -> dict | None:
-        answer = json.loads(self._engine.eval_query_as_json(query))
+    def _eval(self, query: str, engine: Any) -> dict | None:
+        answer = json.loads(engine.eval_query_as_json(query))
         result = answer.get("result") or []
         return result[0].get("bindings", {}) if result else None
 
@@ -266,64 +313,6 @@ def _digest(body: object) -> bytes | None:
         return hashlib.blake2b(marshal.dumps(body, 2), digest_size=16).digest()
     except ValueError:
         return None
-# A `data` reference a rule may make and still read its parameters from shared data:
-# the rule library, the inventory, or one of its own parameters by name.
-_REACHABLE = ("compliance.lib", "compliance.inventory", "compliance.params")
-_DATA_REF = re.compile(r"\bdata\b")
-_ALLOWED_REF = re.compile(r"data\.compliance\.(?:lib\.|inventory\b|params\.([A-Za-z_][A-Za-z0-9_]*)\b)")
-
-
-def _reads(source: str) -> set[str] | None:
-    """The parameter names a module reads through data.compliance.params.<name>, or None
-    when it refers to `data` in any other way (the whole params object, another rule's
-    package, an import of data itself): then it cannot share one params object."""
-    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
-    names: set[str] = set()
-    for match in _DATA_REF.finditer(code):
-        allowed = _ALLOWED_REF.match(code, match.start())
-        if allowed is None:
-            return None
-        if allowed.group(1):
-            names.add(allowed.group(1))
-    return names
-
-
-def _shared_params(modules: Sequence[RegoModule], rules: Sequence[Rule],
-                   effective: dict[str, dict]) -> tuple[set[str], dict]:
-    """Which rules can read their parameters from one shared data.compliance.params, and it.
-
-    A rule qualifies when its module names only its own parameters (by key) and no
-    other rule in the set needs a different value under the same key, so each rule
-    sees exactly the values `with data.compliance.params as <its params>` would give.
-    Library modules (no rule of this set) must not read parameters at all.
-    """
-    by_path = {m.path: m for m in modules}
-    # What a qualifying rule can reach through `data`: the library (and anything
-    # declared under the inventory or params paths); none of it may read parameters.
-    for module in modules:
-        if module.package.startswith(_REACHABLE) and _reads(module.source) != set():
-            return set(), {}
-    candidates: dict[str, Rule] = {}
-    for rule in rules:
-        module = by_path.get(rule.source)
-        reads = _reads(module.source) if module is not None else None
-        if reads is not None and reads <= set(effective[rule.id]):
-            candidates[rule.id] = rule
-    while True:
-        shared: dict[str, object] = {}
-        clash: set[str] = set()
-        for rule_id in sorted(candidates):
-            for name, value in effective[rule_id].items():
-                if name in shared and shared[name] != value:
-                    clash.add(name)
-                shared.setdefault(name, value)
-        losers = {i for i in candidates if clash & set(effective[i])}
-        if not losers:
-            return set(candidates), shared
-        for rule_id in losers:
-            del candidates[rule_id]
-
-
 def _rule_sets(rules: Sequence[Rule]) -> list[list[Rule]]:
     """Every distinct set of rules that can apply to one resource (family, type, environment).
 
@@ -333,22 +322,16 @@ def _rule_sets(rules: Sequence[Rule]) -> list[list[Rule]]:
     types = sorted({t for r in rules for t in r.applies_to.types} | {""})
     environments = sorted({e for r in rules for e in r.environments}) + [None]
     seen: dict[tuple[str, ...], list[Rule]] = {}
+    # Rule.applies, one condition at a time (family, then type, then environment), so each
+    # narrows the list the next one reads: this runs for every type of every rule.
     for family in families:
+        of_family = [r for r in rules if not r.applies_to.family or r.applies_to.family == family]
         for kind in types:
+            of_kind = [r for r in of_family if not r.applies_to.types or kind in r.applies_to.types]
             for environment in environments:
-                probe = _Probe(family, kind, environment)
-                chosen = [r for r in rules if r.applies(probe)]  # type: ignore[arg-type]
+                chosen = [r for r in of_kind if not r.environments or environment in r.environments]
                 seen.setdefault(tuple(r.id for r in chosen), chosen)
     return list(seen.values())
-
-
-@dataclass(frozen=True, slots=True)
-class _Probe:
-    """What Rule.applies reads of a resource."""
-
-    family: str
-    type: str
-    environment: str | None
 
 
 def _violations(value: object) -> list[Violation]:

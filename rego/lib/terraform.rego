@@ -48,10 +48,41 @@ base_address(address) := regex.replace(address, `\[[^\]]*\]$`, "")
 # resources of the same configuration (plan file or root module) count: dev's bucket
 # policy must not pass production's bucket of the same address.
 related(inventory, type, attr, own) := {r |
+	some r in of_type(inventory, type)
+	_points_at(r, attr, own)
+}
+
+# Resources of `inventory` of type `type` in this resource's configuration. A scan also
+# loads data.compliance.inventory_index[<type>][<configuration>]: the positions of those
+# resources in data.compliance.inventory. Looked up there, a rule costs what its few
+# candidates cost instead of a walk over every resource of every plan for each resource
+# evaluated. Any other list, or a scan without the index (Rego unit tests, Conftest,
+# Gatekeeper), is walked. (No complete rule in this package: `tf.<rule>` evaluates
+# every complete rule of it.)
+of_type(inventory, type) := found if {
+	index := _index(inventory)
+	found := [inventory[i] | some i in object.get(index, [type, object.get(input, "configuration", "")], [])]
+} else := [r |
 	some r in inventory
 	r.type == type
 	same_configuration(r)
-	_points_at(r, attr, own)
+]
+
+# Resources of `inventory` of type `type` in any configuration, looked up the same way
+# (in the inventory's order, as the walk gives them).
+all_of_type(inventory, type) := found if {
+	index := _index(inventory)
+	found := [inventory[i] | some i in sort([p | some positions in object.get(index, [type], {}); some p in positions])]
+} else := [r |
+	some r in inventory
+	r.type == type
+]
+
+# The scan's index, when `inventory` is the scan's inventory it describes.
+_index(inventory) := index if {
+	index := data.compliance.inventory_index
+	is_object(index)
+	inventory == data.compliance.inventory
 }
 
 same_configuration(r) if object.get(r, "configuration", "") == object.get(input, "configuration", "")

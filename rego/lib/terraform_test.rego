@@ -82,3 +82,99 @@ test_success_policy_document_invalid_json if {
 	not tf.policy_document("{not json")
 	tf.policy_document({"Statement": []}) == {"Statement": []}
 }
+
+# Two configurations with the same addresses (dev and prod plans of one module), and the
+# index a scan loads for them: positions in the inventory by type, then configuration.
+_dev := {"type": "aws_s3_bucket", "address": "aws_s3_bucket.b", "configuration": "dev.json", "values": {"bucket": "logs"}}
+
+_prod := {"type": "aws_s3_bucket", "address": "aws_s3_bucket.b", "configuration": "prod.json", "values": {"bucket": "logs"}}
+
+_inv := [
+	_dev,
+	{"type": "aws_s3_bucket_versioning", "address": "v", "configuration": "dev.json", "values": {"bucket": "logs"}},
+	_prod,
+	{"type": "aws_s3_bucket_versioning", "address": "v", "configuration": "prod.json", "references": {"bucket": ["aws_s3_bucket.b"]}},
+	{"type": "aws_s3_bucket_versioning", "address": "v0", "values": {"bucket": "logs"}},
+]
+
+_index := {
+	"aws_s3_bucket": {"dev.json": [0], "prod.json": [2]},
+	"aws_s3_bucket_versioning": {"dev.json": [1], "prod.json": [3], "": [4]},
+}
+
+# (Values are bound to local variables first: regorus leaves `x with input as _dev`
+# undefined when x depends on the rule _dev itself.)
+test_success_of_type_index_matches_walk if {
+	inv := _inv
+	prod := _prod
+	walked := tf.of_type(inv, "aws_s3_bucket_versioning") with input as prod
+	indexed := tf.of_type(inv, "aws_s3_bucket_versioning") with input as prod
+		with data.compliance.inventory as inv
+		with data.compliance.inventory_index as _index
+	walked == [inv[3]]
+	indexed == walked
+}
+
+test_success_related_index_matches_walk_per_configuration if {
+	inv := _inv
+	some res in [_dev, _prod, {"type": "aws_s3_bucket", "address": "aws_s3_bucket.b", "values": {"bucket": "logs"}}]
+	walked := tf.related(inv, "aws_s3_bucket_versioning", "bucket", "logs") with input as res
+	indexed := tf.related(data.compliance.inventory, "aws_s3_bucket_versioning", "bucket", "logs") with input as res
+		with data.compliance.inventory as inv
+		with data.compliance.inventory_index as _index
+	indexed == walked
+}
+
+test_success_related_index_per_configuration if {
+	inv := _inv
+	dev := _dev
+	found := tf.related(data.compliance.inventory, "aws_s3_bucket_versioning", "bucket", "logs") with input as dev
+		with data.compliance.inventory as inv
+		with data.compliance.inventory_index as _index
+	{[r.address, r.configuration] | some r in found} == {["v", "dev.json"]}
+	no_config := tf.related(data.compliance.inventory, "aws_s3_bucket_versioning", "bucket", "logs") with input as {"type": "aws_s3_bucket", "address": "x", "values": {}}
+		with data.compliance.inventory as inv
+		with data.compliance.inventory_index as _index
+	{r.address | some r in no_config} == {"v0"}
+}
+
+test_success_all_of_type_index_matches_walk if {
+	inv := _inv
+	dev := _dev
+	walked := tf.all_of_type(inv, "aws_s3_bucket_versioning") with input as dev
+	indexed := tf.all_of_type(data.compliance.inventory, "aws_s3_bucket_versioning") with input as dev
+		with data.compliance.inventory as inv
+		with data.compliance.inventory_index as _index
+	count(walked) == 3
+	indexed == walked
+}
+
+# A list that is not the scan's inventory is walked even when the index is loaded.
+test_success_other_list_is_walked if {
+	inv := _inv
+	prod := _prod
+	mine := [inv[1], inv[3]]
+	found := tf.of_type(mine, "aws_s3_bucket_versioning") with input as prod
+		with data.compliance.inventory as inv
+		with data.compliance.inventory_index as {"aws_s3_bucket_versioning": {"prod.json": [4]}}
+	found == [inv[3]]
+}
+
+test_success_without_index_walks if {
+	inv := _inv
+	dev := _dev
+	found := tf.of_type(data.compliance.inventory, "aws_s3_bucket") with input as dev
+		with data.compliance.inventory as inv
+	found == [dev]
+}
+
+# The scan's own inventory is looked up in the index, not walked (an index that
+# disagrees with the walk shows which one answered).
+test_success_index_is_read if {
+	inv := _inv
+	prod := _prod
+	found := tf.of_type(data.compliance.inventory, "aws_s3_bucket_versioning") with input as prod
+		with data.compliance.inventory as inv
+		with data.compliance.inventory_index as {"aws_s3_bucket_versioning": {"prod.json": [4]}}
+	found == [inv[4]]
+}

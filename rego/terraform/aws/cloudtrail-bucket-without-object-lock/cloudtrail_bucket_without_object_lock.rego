@@ -20,8 +20,7 @@ import data.compliance.lib.terraform as tf
 
 # Reads data.compliance.inventory: the destination bucket is another resource.
 deny contains {"msg": msg, "path": ["values", "s3_bucket_name"]} if {
-	some bucket in data.compliance.inventory
-	bucket.type == "aws_s3_bucket"
+	some bucket in tf.all_of_type(data.compliance.inventory, "aws_s3_bucket")
 	_destination(bucket)
 	not _locked(bucket)
 	msg := sprintf("%s delivers logs to %s, which has no Object Lock", [tf.label, bucket.address])

@@ -31,8 +31,7 @@ deny contains {"msg": msg, "path": ["region"]} if {
 # A replica key of a key tagged as personal data.
 deny contains {"msg": msg, "path": ["region"]} if {
 	input.type == "aws_kms_replica_key"
-	some key in data.compliance.inventory
-	key.type == "aws_kms_key"
+	some key in tf.all_of_type(data.compliance.inventory, "aws_kms_key")
 	tf.base_address(key.address) in tf.array_at(input, ["references", "primary_key_arn"])
 	_personal(key)
 	not _allowed(input.region)
@@ -42,13 +41,11 @@ deny contains {"msg": msg, "path": ["region"]} if {
 # Replication of a personal-data bucket to a bucket in another region.
 deny contains {"msg": msg, "path": ["values", "rule", i, "destination", 0, "bucket"]} if {
 	input.type == "aws_s3_bucket_replication_configuration"
-	some source in data.compliance.inventory
-	source.type == "aws_s3_bucket"
+	some source in tf.all_of_type(data.compliance.inventory, "aws_s3_bucket")
 	tf.base_address(source.address) in tf.array_at(input, ["references", "bucket"])
 	_personal(source)
 	some i, rule in tf.array_at(input.values, "rule")
-	some target in data.compliance.inventory
-	target.type == "aws_s3_bucket"
+	some target in tf.all_of_type(data.compliance.inventory, "aws_s3_bucket")
 	rule.destination[0].bucket == sprintf("arn:aws:s3:::%s", [target.values.bucket])
 	not _allowed(target.region)
 	msg := sprintf("%s replicates EU personal data from %s to %s in region %s (allowed: %s)", [tf.label, source.address, target.address, target.region, _allowed_text])

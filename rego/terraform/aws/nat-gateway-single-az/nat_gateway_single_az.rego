@@ -24,8 +24,7 @@ deny contains {"msg": msg, "path": []} if {
 	zones := {z | some s in subnets; z := s.values.availability_zone; is_string(z)}
 	subnet_addresses := {tf.base_address(s.address) | some s in subnets}
 	nats := {n.address |
-		some n in data.compliance.inventory
-		n.type == "aws_nat_gateway"
+		some n in tf.all_of_type(data.compliance.inventory, "aws_nat_gateway")
 		some ref in tf.array_at(n, ["references", "subnet_id"])
 		ref in subnet_addresses
 	}

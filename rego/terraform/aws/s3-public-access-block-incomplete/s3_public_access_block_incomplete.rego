@@ -37,6 +37,5 @@ deny contains {"msg": msg, "path": []} if {
 }
 
 _account_block if {
-	some r in data.compliance.inventory
-	r.type == "aws_s3_account_public_access_block"
+	some _ in tf.all_of_type(data.compliance.inventory, "aws_s3_account_public_access_block")
 }

@@ -41,9 +41,7 @@ _related(type) := {r |
 # A gateway or endpoint whose vpc_id could not be followed (a module local, which
 # plan JSON does not record) may belong to this VPC: unknown, so not a finding.
 _maybe_related(type) if {
-	some r in data.compliance.inventory
-	r.type == type
-	tf.same_configuration(r)
+	some r in tf.of_type(data.compliance.inventory, type)
 	some u in object.get(r, ["unresolved_references", "vpc_id"], [])
 	_in_scope(u.scope)
 }

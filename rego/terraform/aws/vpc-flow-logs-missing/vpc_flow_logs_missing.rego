@@ -27,9 +27,7 @@ deny contains {"msg": msg, "path": []} if {
 # A flow log whose vpc_id could not be followed (a module local, which plan JSON
 # does not record) may point at this VPC: unknown, so not a finding.
 _maybe_covered if {
-	some r in data.compliance.inventory
-	r.type == "aws_flow_log"
-	tf.same_configuration(r)
+	some r in tf.of_type(data.compliance.inventory, "aws_flow_log")
 	some u in object.get(r, ["unresolved_references", "vpc_id"], [])
 	_in_scope(u.scope)
 }
