@@ -14,6 +14,12 @@ Two levels, both plain JSON files under the cache directory (`--cache-dir`, env
   directory it includes plus the tool), the rules and the settings that change evaluation. The
   entry holds that target's per-resource results. After one file changed, the others are still
   loaded (cross-resource rules see every resource) but not evaluated again.
+- **Stat index** (`v1/stats/<key>.json`, one per set of scanned paths). Each file's stat signature
+  (size, mtime, ctime, inode) next to the content hash read with it. The next walk does not read a
+  file whose signature is unchanged: the recorded hash stands in, and the content hash stays the key.
+  Any write changes ctime, which (unlike mtime) cannot be set back, so an edit that keeps the size
+  and restores the mtime is still seen. Only files last changed more than 3 s before the walk are
+  recorded, so two writes within one timestamp tick cannot hide behind a signature taken between them.
 
 "The rules" are the installed package's code and shipped rego/ and controls/ (by size and mtime),
 every file of each --policy directory, the python_rules files and --controls catalogs (by content),
@@ -38,6 +44,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
@@ -106,22 +113,30 @@ class ResultsCache:
         self.tools: dict[str, str] = {}  # renderer binaries used
         self.run_cacheable = not options.follow_symlinks
         self.scanned = [str(Path(p).absolute()) for p in options.paths]
-        self.stats: dict[str, str] = {}  # size and mtime of each walked file, taken before hashing it
+        self.stats: dict[str, str] = {}  # stat signature of each walked file, taken before hashing it
+        self.walk_started = 0  # time.time_ns() when the walk that hashed the inputs began
+        self.known: dict[str, list[str]] = {}  # the stat index read before that walk (see _cache_keys.trusted_stats)
         self.file_inputs: dict[str, dict[str, str]] = {}  # target display -> its inputs' digests
 
     # -- whole run -------------------------------------------------------------------------
 
     def _walk(self, *, stats_only: bool = False) -> dict[str, str] | None:
         """Every entry under the scanned paths: content digests (and self.stats), or with stats_only only
-        sizes and mtimes, to see cheaply after the scan whether anything changed while it ran."""
+        stat signatures, to see cheaply after the scan whether anything changed while it ran.
+
+        A file whose stat signature is the one the stat index recorded with its content hash is not read
+        again (see _cache_keys.trusted_stats for when a signature is recorded at all).
+        """
         found: dict[str, str] = {}
-        max_bytes, stats = (-1, None) if stats_only else (self.max_bytes, self.stats)
+        max_bytes, stats, known = (-1, None, None) if stats_only else (self.max_bytes, self.stats, self.known)
+        if not stats_only:
+            self.walk_started = time.time_ns()
         for raw in self.options.paths:
             path = Path(raw).absolute()
             if path.is_dir():
-                tree_digests(path, found, max_bytes, chart=(path / CHART_FILE).is_file(), stats=stats)
+                tree_digests(path, found, max_bytes, chart=(path / CHART_FILE).is_file(), stats=stats, known=known)
             elif path.is_file():
-                found[str(path)] = file_digest(path, max_bytes, stats)
+                found[str(path)] = file_digest(path, max_bytes, stats, known)
             else:
                 return None  # the scan reports the missing path
         return found
@@ -130,6 +145,7 @@ class ResultsCache:
         """The finished report of an identical earlier run, or None (then the scan runs)."""
         if not self.run_cacheable:
             return None
+        self.known = self._read_stats()
         self.inputs = self._walk()
         if self.inputs is None:
             self.run_cacheable = False
@@ -152,6 +168,7 @@ class ResultsCache:
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
         self._touch(self._run_path(self.run_key))
+        self._store_stats()  # files hashed this time because they had just changed may be trusted now
         return report
 
     def store_run(self, report: ScanReport) -> None:
@@ -162,10 +179,38 @@ class ResultsCache:
                 self._walk(stats_only=True) == {**self.inputs, **self.stats}:
             from ._cache_report import report_to_json
 
-            self._write(self._run_path(self.run_key), {
-                "format": FORMAT, "key": self.run_key, "parts": self.parts, "external": self.external,
-                "tools": self.tools, "report": report_to_json(report)})
+            try:
+                data = report_to_json(report)
+            except TypeError:
+                data = None  # a value no entry can hold (an unhashable message): not cached
+            if data is not None:
+                self._write(self._run_path(self.run_key), {
+                    "format": FORMAT, "key": self.run_key, "parts": self.parts, "external": self.external,
+                    "tools": self.tools, "report": data})
+                self._store_stats()
         self._evict()
+
+    def _stats_path(self) -> Path:
+        # One stat index per set of scanned paths and size limit (which decides how a file is digested).
+        return self.directory / "v1" / "stats" / f"{sha(canonical([self.scanned, self.max_bytes]).encode())}.json"
+
+    def _read_stats(self) -> dict[str, list[str]]:
+        """path -> [stat signature, content hash] recorded by an earlier run; {} when absent or malformed."""
+        entry = self._read(self._stats_path())
+        files = entry.get("files") if entry is not None else None
+        if not isinstance(files, dict) or not all(
+                type(v) is list and len(v) == 2 and type(v[0]) is str and type(v[1]) is str for v in files.values()):
+            return {}
+        return files
+
+    def _store_stats(self) -> None:
+        """Record the signatures that can stand for their file's content next time, when they changed."""
+        if self.inputs is None:
+            return
+        trusted = keys.trusted_stats(self.stats, self.inputs, before_ns=self.walk_started)
+        if trusted != self.known:
+            self._write(self._stats_path(), {"format": FORMAT, "files": trusted})
+            self.known = trusted
 
     # -- per file --------------------------------------------------------------------------
 

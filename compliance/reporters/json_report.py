@@ -1,13 +1,16 @@
 """The JSON report: every result, passes included, in a stable order.
 
 Same inputs give byte-identical output: keys are sorted, lists are ordered by
-file, line, rule and resource, and no timestamp is written.
+file, line, rule and resource, and no timestamp is written. The bytes are those of
+json.dump(indent=2, sort_keys=True, ensure_ascii=False) on the dicts below; results and
+resources are formatted directly (Python's indenting encoder is pure Python and was most
+of the time of a 25,000-result report), the parts they repeat encoded once.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from .. import __version__
@@ -89,11 +92,11 @@ def render(report: ScanReport, stream: IO[str]) -> None:
     in batches, never held as one big document; the bytes are those that
     json.dump(document, indent=2, sort_keys=True, ensure_ascii=False) gives.
     """
-    lists = {
-        "resources": (resource_dict(r) for r in report.resources),
-        "results": (result_dict(r, report.controls) for r in report.results),
+    encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
+    lists: dict[str, Callable[[], Iterator[str]]] = {
+        "resources": lambda: _resource_texts(report.resources, encoder),
+        "results": lambda: _result_texts(report.results, report.controls, encoder),
     }
-    formats = {"results": _result_text}
     document = {
         "schema": SCHEMA,
         "tool": {"name": "compliance", "version": __version__},
@@ -109,13 +112,12 @@ def render(report: ScanReport, stream: IO[str]) -> None:
     }
     if report.baseline_fixed is not None:
         document["baseline"] = {"fixed": report.baseline_fixed}
-    encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
     text = encoder.encode(document)
     # The skeleton holds one marker string per streamed list, at depth 1 ("  " indent).
-    for key, items in sorted(lists.items(), key=lambda kv: text.index(encoder.encode(_marker(kv[0])))):
+    for key, texts in sorted(lists.items(), key=lambda kv: text.index(encoder.encode(_marker(kv[0])))):
         head, _, text = text.partition(encoder.encode(_marker(key)))
         stream.write(head)
-        _write_list(stream, items, encoder, fast=formats.get(key))
+        _write_list(stream, texts())
     stream.write(text)
     stream.write("\n")
 
@@ -125,87 +127,123 @@ def _marker(key: str) -> str:
     return f"\x00compliance:{key}\x00"
 
 
-def _write_list(stream: IO[str], items: Iterable[dict], encoder: json.JSONEncoder, *,
-                fast: Callable[[dict], str | None] | None = None, batch: int = 512) -> None:
-    """A list value at depth 1, formatted exactly as the indenting encoder does: items at depth 2.
-
-    `fast` formats an item of a known shape directly (None when it cannot); the others go
-    through the encoder, whose pure-Python indenting code is several times slower.
-    """
+def _write_list(stream: IO[str], texts: Iterable[str], *, batch: int = 1024) -> None:
+    """A list value at depth 1 whose items come formatted at depth 2; written in big chunks."""
     chunk: list[str] = []
-    first = True
-    for item in items:
-        text = fast(item) if fast is not None else None
-        if text is None:
-            text = encoder.encode(item).replace("\n", "\n    ")
-        chunk.append(("[\n    " if first else ",\n    ") + text)
-        first = False
+    separator = "[\n    "
+    for text in texts:
+        chunk.append(separator)
+        chunk.append(text)
+        separator = ",\n    "
         if len(chunk) >= batch:
             stream.write("".join(chunk))
             chunk.clear()
-    chunk.append("[]" if first else "\n  ]")
+    chunk.append("[]" if separator == "[\n    " else "\n  ]")
     stream.write("".join(chunk))
 
 
-_quote = json.encoder.encode_basestring  # what the encoder uses for str with ensure_ascii=False (C when built)
-_RESULT_KEYS = ("controls", "end_line", "file", "line", "message", "path", "resource", "rule", "rule_id",
-                "severity", "status")
-_RESOURCE_KEYS = ("environment", "id", "name", "namespace", "type")
+# What the indenting encoder uses for a str with ensure_ascii=False (the C function when built).
+_quote = json.encoder.encode_basestring
+_KEY = ",\n      "  # between two keys of an item of a top-level list (depth 3)
+_INNER = "\n        "  # before a key of a dict inside such an item (depth 4)
+_SCALARS = {None: "null", True: "true", False: "false"}
 
 
-def _scalar(value: object) -> str:
-    if type(value) is str:
-        return _quote(value)
-    if value is None:
-        return "null"
-    raise _Unusual
+def _dict_text(item: dict, encoder: json.JSONEncoder, indent: str) -> str:
+    """A dict of mostly strings and numbers whose keys sit at `indent`, as the indenting encoder writes it.
 
-
-class _Unusual(Exception):
-    """A value the direct formatter does not handle: the encoder formats that item."""
-
-
-def _result_text(item: dict) -> str | None:
-    """A result_dict at depth 2, byte for byte as json.dumps(indent=2, sort_keys=True) places it.
-
-    Only the common shape (no details, no waiver; strings, None, ints); anything else returns
-    None so the encoder formats it. tests/test_streamed_reports.py compares both on real reports.
+    Strings, ints, booleans and None are written directly; anything else (an origin, a float) by the
+    encoder, re-indented. Keys are plain identifiers (resource_dict's), written as they are.
     """
-    if len(item) != len(_RESULT_KEYS) + ("in_baseline" in item) or "details" in item or "waiver" in item:
-        return None
-    try:
-        controls = item["controls"]
-        resource = item["resource"]
-        line, end = item["line"], item["end_line"]
-        if type(controls) is not list or type(resource) is not dict or len(resource) != len(_RESOURCE_KEYS) \
-                or type(line) is not int or type(end) is not int:
-            return None
-        listed = ("[]" if not controls else
-                  "[\n        " + ",\n        ".join(_scalar(c) if type(c) is str else _fail() for c in controls)
-                  + "\n      ]")
-        inner = ",\n        ".join(f'"{key}": {_scalar(resource[key])}' for key in _RESOURCE_KEYS)
-        baseline = ',\n      "in_baseline": true' if item.get("in_baseline") is True else None
-        if "in_baseline" in item and baseline is None:
-            return None
-        return "".join((
-            '{\n      "controls": ', listed,
-            ',\n      "end_line": ', int.__repr__(end),
-            ',\n      "file": ', _scalar(item["file"]),
-            baseline or "",
-            ',\n      "line": ', int.__repr__(line),
-            ',\n      "message": ', _scalar(item["message"]),
-            ',\n      "path": ', _scalar(item["path"]),
-            ',\n      "resource": {\n        ', inner, "\n      }",
-            ',\n      "rule": ', _scalar(item["rule"]),
-            ',\n      "rule_id": ', _scalar(item["rule_id"]),
-            ',\n      "severity": ', _scalar(item["severity"]),
-            ',\n      "status": ', _scalar(item["status"]),
-            "\n    }",
-        ))
-    except (_Unusual, KeyError):
-        return None
+    parts = []
+    for key in sorted(item):
+        value = item[key]
+        kind = type(value)
+        if kind is str:
+            text = _quote(value)
+        elif kind is int:
+            text = int.__repr__(value)
+        elif value is None or kind is bool:
+            text = _SCALARS[value]
+        else:
+            text = encoder.encode(value).replace("\n", indent)
+        parts.append(f'"{key}": {text}')
+    return "{" + indent + ("," + indent).join(parts) + indent[:-2] + "}" if parts else "{}"
 
 
-def _fail() -> str:
-    raise _Unusual
+def _resource_texts(resources: Iterable[Resource], encoder: json.JSONEncoder) -> Iterator[str]:
+    """Each resource_dict at depth 2."""
+    for resource in resources:
+        yield _dict_text(resource_dict(resource), encoder, "\n      ")
 
+
+def _result_texts(results: Iterable[Result], controls: dict[str, list[str]] | None,
+                  encoder: json.JSONEncoder) -> Iterator[str]:
+    """Each result_dict at depth 2, byte for byte as the indenting encoder writes it.
+
+    Results repeat a few rules, resources, messages and paths: the text of each of those
+    parts is made once (by the encoder itself, re-indented) and reused, so a result costs a
+    few lookups and one f-string. tests/test_json_writer_speed_paths.py compares this with
+    json.dumps of result_dict on unusual values too (details, waivers, non-str messages).
+    """
+    controls = controls or {}
+
+    def nested(value: object) -> str:  # any value at depth 3, exactly as the encoder nests it
+        return encoder.encode(value).replace("\n", "\n      ")
+
+    # Rules, resources and paths by object: results hold them, so their ids stay unique meanwhile.
+    rules: dict[int, tuple[str, str]] = {}
+    resources: dict[int, tuple[str, str]] = {}
+    statuses: dict[object, str] = {}
+    messages: dict[str, str] = {}
+    paths: dict[int, str] = {}
+    number = int.__repr__
+    current_file = None
+    for result in results:
+        rule, resource = result.rule, result.resource
+        if resource.source.file != current_file:
+            # Results come file by file: the resources of earlier files are done with, so memory stays flat.
+            current_file = resource.source.file
+            resources.clear()
+        rule_text = rules.get(id(rule))
+        if rule_text is None:
+            rule_text = rules[id(rule)] = (
+                '{\n      "controls": ' + nested(controls.get(rule.id, [])),
+                f'{_KEY}"rule": {nested(rule.name)}{_KEY}"rule_id": {nested(rule.id)}'
+                f'{_KEY}"severity": {nested(rule.severity.value)}{_KEY}"status": ')
+        resource_text = resources.get(id(resource))
+        if resource_text is None:
+            item = result_dict(result)["resource"]  # the same fields result_dict writes
+            resource_text = resources[id(resource)] = (
+                f'{_KEY}"file": {nested(resource.source.file)}',
+                f'{_KEY}"resource": {_dict_text(item, encoder, _INNER)}')
+        status = statuses.get(result.status)
+        if status is None:
+            status = statuses[result.status] = nested(result.status.value)
+        message = result.message
+        if type(message) is str:
+            text = messages.get(message)
+            if text is None:
+                text = messages[message] = _quote(message)
+            message = text
+        else:
+            message = nested(message)
+        path = paths.get(id(result.path))
+        if path is None:  # the scan and the cache share one object per distinct path
+            path = paths[id(result.path)] = _quote(format_path(result.path))
+        line, end = result.line, result.end_line
+        line = number(line) if type(line) is int else nested(line)
+        end = number(end) if type(end) is int else nested(end)
+        if result.details or result.waiver or result.in_baseline:
+            yield "".join((
+                rule_text[0],
+                f'{_KEY}"details": {nested(result.details)}' if result.details else "",
+                f'{_KEY}"end_line": {end}', resource_text[0],
+                f'{_KEY}"in_baseline": true' if result.in_baseline else "",
+                f'{_KEY}"line": {line}{_KEY}"message": {message}{_KEY}"path": {path}',
+                resource_text[1], rule_text[1], status,
+                f'{_KEY}"waiver": {nested(result.waiver)}' if result.waiver else "",
+                "\n    }"))
+        else:
+            yield (f'{rule_text[0]}{_KEY}"end_line": {end}{resource_text[0]}{_KEY}"line": {line}'
+                   f'{_KEY}"message": {message}{_KEY}"path": {path}{resource_text[1]}{rule_text[1]}{status}\n    }}')

@@ -66,9 +66,9 @@ from ._rule_text import (
     help_text,
     tags,
 )
+from ._sarif_results import SRCROOT, result_json, suppression_fields
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-SRCROOT = "%SRCROOT%"
 TOOL_NAME = "compliance"
 
 # GitHub keeps at most 25,000 results per run (and shows the 5,000 most severe)
@@ -109,7 +109,7 @@ def render(report: ScanReport, stream: IO[str], *, root: Path | None = None, rep
     bytes are those of dumps(build(...)).
     """
     log, results, warnings = _prepare(report, root=root, repo_root=repo_root, category=category,
-                                      controls=controls, max_results=max_results)
+                                      controls=controls, max_results=max_results, plain=True)
     log.runs[0].results = [_RESULTS_MARKER]
     head, marker, tail = dumps(log).partition(json.dumps(_RESULTS_MARKER, ensure_ascii=False))
     assert marker, "the results marker is always in the skeleton"
@@ -118,7 +118,7 @@ def render(report: ScanReport, stream: IO[str], *, root: Path | None = None, rep
     encoder = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     chunk: list[str] = []
     for number, result in enumerate(results):
-        chunk.append(("," if number else "") + encoder.encode(to_dict(result)))
+        chunk.append(("," if number else "") + encoder.encode(result))
         if len(chunk) >= 256:
             meter.write("".join(chunk))
             chunk.clear()
@@ -171,19 +171,28 @@ def _fields(cls: type) -> list[tuple[str, str, Any]]:
 
 def to_dict(obj: Any) -> Any:
     """Turn sarif-om objects into plain JSON values, using the SARIF property names."""
-    if attr.has(type(obj)):
-        out = {}
-        for name, json_name, default in _fields(type(obj)):
-            value = getattr(obj, name)
-            if value is None or (default is not _NO_DEFAULT and value == default):
-                continue
-            out[json_name] = to_dict(value)
-        return out
-    if isinstance(obj, (list, tuple)):
-        return [to_dict(v) for v in obj]
-    if isinstance(obj, dict):
-        return {str(k): to_dict(v) for k, v in obj.items()}
-    return obj
+    cls = type(obj)
+    if cls in _PLAIN:  # most values: answered before any attrs or isinstance check
+        return obj
+    specs = _FIELDS.get(cls)
+    if specs is None:
+        if not attr.has(cls):
+            if isinstance(obj, (list, tuple)):
+                return [to_dict(v) for v in obj]
+            if isinstance(obj, dict):
+                return {str(k): to_dict(v) for k, v in obj.items()}
+            return obj
+        specs = _fields(cls)
+    out = {}
+    for name, json_name, default in specs:
+        value = getattr(obj, name)
+        if value is None or (default is not _NO_DEFAULT and value == default):
+            continue
+        out[json_name] = value if type(value) in _PLAIN else to_dict(value)
+    return out
+
+
+_PLAIN = frozenset({str, int, float, bool})
 
 
 def build(report: ScanReport, *, root: Path | None = None, repo_root: Path | None = None,
@@ -197,8 +206,12 @@ def build(report: ScanReport, *, root: Path | None = None, repo_root: Path | Non
 
 
 def _prepare(report: ScanReport, *, root: Path | None, repo_root: Path | None, category: str | None,
-             controls: ControlsMap | None, max_results: int) -> tuple[SarifLog, Iterator[SarifResult], list[str]]:
-    """The log with an empty results list, the results to put in it (made as they are read), warnings."""
+             controls: ControlsMap | None, max_results: int,
+             plain: bool = False) -> tuple[SarifLog, Iterator[Any], list[str]]:
+    """The log with an empty results list, the results to put in it (made as they are read), warnings.
+
+    With `plain` the results come as the plain dicts to_dict would make of them (_sarif_results).
+    """
     locator = Locator(root=root or Path.cwd(), repo_root=repo_root)
     controls_of = controls_lookup(controls)
     rules = sorted(report.rules, key=lambda r: r.id)
@@ -219,8 +232,12 @@ def _prepare(report: ScanReport, *, root: Path | None, repo_root: Path | None, c
 
     baseline = report.baseline_fixed is not None
 
-    def results() -> Iterator[SarifResult]:
+    def results() -> Iterator[Any]:
         seen: dict[str, int] = {}
+        if plain:
+            for result in reported:
+                yield result_json(result, index[result.rule.id], locator, seen, baseline=baseline)
+            return
         for result in reported:
             sarif_result = _result(result, index[result.rule.id], locator, seen)
             if baseline:
@@ -366,11 +383,7 @@ def _result(result: Result, rule_index: int, locator: Locator, seen: dict[str, i
 
 
 def _suppression(waiver: dict[str, Any] | None) -> Suppression:
-    waiver = waiver or {}
-    reason = waiver.get("reason") or waiver.get("justification") or "waived"
-    extra = {k: waiver[k] for k in sorted(waiver) if k not in ("reason", "justification")
-             and isinstance(waiver[k], (str, int, float, bool))}
-    return _Suppression(kind="external", status="accepted", justification=str(reason), properties=extra or None)
+    return _Suppression(kind="external", status="accepted", **suppression_fields(waiver))
 
 
 def _error_notification(result: Result, rule_index: int, locator: Locator) -> Notification:
