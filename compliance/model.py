@@ -115,10 +115,14 @@ class Resource:
     # Every node's line span, packed (locate.Locator.outline), for resources that cross-resource
     # rules check: their findings are then located without composing the file again.
     outline: bytes | None = field(default=None, repr=False)
+    # The object's own annotations under compliance.dev/ (inline waivers), read by the loader so
+    # the waivers stage does not decode every body again; None: not read, look in the body.
+    own_annotations: dict[str, Any] | None = field(default=None, repr=False)
 
     def __init__(self, family: str, type: str, name: str, id: str, body: dict[str, Any], source: Source,  # noqa: A002
                  namespace: str | None = None, api_version: str | None = None, address: str | None = None,
-                 environment: str | None = None, labels: dict[str, str] | None = None):
+                 environment: str | None = None, labels: dict[str, str] | None = None,
+                 own_annotations: dict[str, Any] | None = None):
         self.family = family
         self.type = type
         self.name = name
@@ -132,6 +136,7 @@ class Resource:
         self.environment = environment
         self.labels = {} if labels is None else labels
         self.outline = None
+        self.own_annotations = own_annotations
 
     @property
     def body(self) -> dict[str, Any]:

@@ -181,8 +181,10 @@ def _inline_text(resource: Resource, read_lines) -> tuple[str | None, str]:
             number -= 1
         where = f"{src.file}:{number + 1} {resource.id} comment {ANNOTATION}"
         return (";".join(reversed(found)) if found else None), where
-    meta = resource.body.get("metadata") if isinstance(resource.body, dict) else None
-    annotations = meta.get("annotations") if isinstance(meta, dict) else None
+    annotations = resource.own_annotations  # read by the loader: the body is not decoded again
+    if annotations is None:
+        meta = resource.body.get("metadata") if isinstance(resource.body, dict) else None
+        annotations = meta.get("annotations") if isinstance(meta, dict) else None
     text = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
     where = f"{src.file}:{src.start_line} {resource.id} annotation {ANNOTATION}"
     return (text if isinstance(text, str) else None), where

@@ -132,3 +132,41 @@ def test_cross_resource_findings_read_no_file_again_and_keep_their_lines(tmp_pat
     assert [(r.rule.id, r.resource.key, r.line, r.end_line, r.path, r.message) for r in outlined.results] == [
         (r.rule.id, r.resource.key, r.line, r.end_line, r.path, r.message) for r in composed.results]
     assert all(r.outline is None for r in outlined.resources)  # dropped once read
+
+
+def test_inline_waivers_come_from_the_annotations_the_loader_kept(tmp_path, monkeypatch):
+    from compliance.loaders.kubernetes import load_text
+    from compliance.model import Resource
+
+    text = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\n  namespace: pay\n  annotations:\n"
+            "    compliance.dev/waive: \"K8S-007 until=2026-12-31 reason='needs /tmp'\"\n"
+            "    kubectl.kubernetes.io/last-applied-configuration: '{\"big\": \"json\"}'\n"
+            "spec:\n  containers:\n    - {name: app, image: nginx}\n")
+    [pod] = load_text(text, "app.yaml").resources
+    # Only our own annotations are kept beside the body.
+    assert pod.own_annotations == {"compliance.dev/waive": "K8S-007 until=2026-12-31 reason='needs /tmp'"}
+
+    write(tmp_path, "k8s/app.yaml", text)
+    decoded: list[str] = []
+    body = Resource.body.fget
+
+    def counting(resource):
+        if resource._body is None and resource._packed is not None:
+            decoded.append(resource.id)
+        return body(resource)
+
+    import compliance.scan as scan_module
+
+    inline = scan_module.waivers.inline
+
+    def spy(resource, **kwargs):
+        monkeypatch.setattr(Resource, "body", property(counting, Resource.body.fset))
+        try:
+            return inline(resource, **kwargs)
+        finally:
+            monkeypatch.setattr(Resource, "body", property(body, Resource.body.fset))
+
+    monkeypatch.setattr(scan_module.waivers, "inline", spy)
+    report = run(tmp_path, str(tmp_path / "k8s"), today=dt.date(2026, 11, 26))
+    assert {r.rule.id: r.status.value for r in report.results if r.rule.id == "K8S-007"} == {"K8S-007": "waived"}
+    assert decoded == []  # the waivers stage decoded no body

@@ -14,6 +14,9 @@ from ..model import InputIssue, Path, Resource, Skipped, Source
 from . import LoadContext, Loaded, Span
 from ._text import LoadError, read_text
 
+# Annotations of ours (compliance.dev/waive, ...), kept on the Resource for later stages.
+OWN_PREFIX = "compliance.dev/"
+
 # Above this many nodes once aliases are expanded, a document is refused: a
 # "billion laughs" file is a few lines that expand to billions of nodes.
 MAX_EXPANDED_NODES = 1_000_000
@@ -352,4 +355,5 @@ def _resource(doc: dict, source: Source, path_env: str | None, forced: str | Non
         api_version=doc["apiVersion"],
         environment=environment,
         labels={str(k): str(v) for k, v in labels.items()},
+        own_annotations={k: v for k, v in annotations.items() if isinstance(k, str) and k.startswith(OWN_PREFIX)},
     )
