@@ -241,6 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1 or args.copies < 1:
         print("error: --runs and --copies must be at least 1", file=sys.stderr)
         return 2
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import scan_corpus
+
+    scan_corpus.compile_package()  # Checkov's bytecode was written when pip installed it; ours too
     with tempfile.TemporaryDirectory(prefix="compare-checkov-") as scratch_name:
         scratch = Path(scratch_name)
         path = corpus.resolve()
