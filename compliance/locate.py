@@ -129,35 +129,48 @@ class Locator:
         return marker.start_mark.line + 1 + offset, self._end_line(node, offset)
 
     def outline(self, document: int) -> bytes | None:
-        """The span of every node of one composed document, packed for outline_span().
+        """The span of the nodes of one composed document, packed for outline_span().
 
         Cross-resource rules run in the parent process once every file is loaded. With the
         outline a worker sends along, their findings are located without reading and
-        composing the file again. None when the document was not composed here (no loader
+        composing the file again. Nodes deeper than OUTLINE_DEPTH are left out (findings point
+        at the object's structure, not into env lists or args), and a path that goes past them
+        is located the long way. None when the document was not composed here (no loader
         nodes) or has more than OUTLINE_LIMIT nodes (then it is composed again as before).
         """
         docs = self._docs
         if docs is None or document >= len(docs) or docs[document] is None:
             return None
         root = docs[document]
-        # path -> (line, end line, shape): shape -1 a mapping, -2 a scalar, else a sequence's length.
+        mapping, sequence, scalar = yaml.MappingNode, yaml.SequenceNode, yaml.ScalarNode
+        end_line = self._end_line
+        # path -> (line, end line, shape): shape MAPPING, SCALAR, CUT (children left out), else
+        # a sequence's length.
         spans: dict[tuple, tuple[int, int, int]] = {}
         stack: list[tuple[tuple, object, object]] = [((), root, root)]  # (path, marker, node)
+        pop, push = stack.pop, stack.append
         while stack:
-            path, marker, node = stack.pop()
+            path, marker, node = pop()
             if len(spans) >= OUTLINE_LIMIT:
                 return None
-            if isinstance(node, yaml.MappingNode):
-                shape = -1
+            cls = node.__class__
+            if cls is scalar:
+                shape = SCALAR
+            elif len(path) == OUTLINE_DEPTH:
+                shape = CUT
+            elif cls is mapping:
+                shape = MAPPING
                 # The last of repeated keys, as span() picks; other keys never match a path part.
-                last = {key.value: (key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)}
-                stack.extend((path + (name,), key, value) for name, (key, value) in last.items())
-            elif isinstance(node, yaml.SequenceNode):
+                last = {key.value: (key, value) for key, value in node.value if key.__class__ is scalar}
+                for name, (key, value) in last.items():
+                    push((path + (name,), key, value))
+            elif cls is sequence:
                 shape = len(node.value)
-                stack.extend((path + (i,), child, child) for i, child in enumerate(node.value))
+                for i, child in enumerate(node.value):
+                    push((path + (i,), child, child))
             else:
-                shape = -2
-            spans[path] = (marker.start_mark.line + 1, self._end_line(node), shape)
+                return None  # not a node the composer makes: locate the long way
+            spans[path] = (marker.start_mark.line + 1, end_line(node), shape)
         return zlib.compress(pickle.dumps(spans, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
     def _end_line(self, node, offset: int = 0) -> int:
@@ -178,23 +191,28 @@ class Locator:
 
 
 OUTLINE_LIMIT = 4096  # nodes in one document's outline; larger documents are composed again
+# Levels of an outline: deep enough for spec.template.spec.containers[i].readinessProbe.
+OUTLINE_DEPTH = 6
+MAPPING, SCALAR, CUT = -1, -2, -3  # outline shapes other than a sequence's length
 
 
 def outline_span(spans: dict[tuple, tuple[int, int, int]], path: Path) -> tuple[int, int] | None:
     """What Locator.span(document, path) gives, read from that document's unpacked outline.
 
-    None when the outline cannot tell (a negative index beyond the sequence): the caller
-    then composes the document as before.
+    None when the outline cannot tell (the path goes below OUTLINE_DEPTH, or a negative index
+    beyond the sequence): the caller then composes the document as before.
     """
     prefix: tuple = ()
     line, end, shape = spans[()]
     for part in path:
-        if shape == -1:
+        if shape == MAPPING:
             key = prefix + (str(part),)
         elif shape >= 0 and isinstance(part, int) and part < shape:
             if part < -shape:
                 return None
             key = prefix + (part + shape if part < 0 else part,)
+        elif shape == CUT:
+            return None  # the path goes on below the outline
         else:
             break
         found = spans.get(key)

@@ -56,12 +56,27 @@ def _composed(text: str) -> list:
 def test_outline_gives_what_span_gives_for_every_path():
     nodes = _composed(TEXT)
     locator = Locator(TEXT, nodes=nodes)
+    deep = ("spec", "template", "spec", "containers", 0, "ports", 0, "containerPort")
     for document in (0, 1):
         outline = unpack_outline(locator.outline(document))
         for path in PATHS:
-            assert outline_span(outline, path) == locator.span(document, path), (document, path)
+            got = outline_span(outline, path)
+            if document == 0 and path == deep:
+                assert got is None  # below OUTLINE_DEPTH: the caller composes the document
+            else:
+                assert got == locator.span(document, path), (document, path)
     # The later of two repeated keys wins, as in YAML: replicas on line 9.
     assert outline_span(unpack_outline(locator.outline(0)), ("spec", "replicas")) == (9, 9)
+
+
+def test_a_deeper_outline_answers_deeper_paths(monkeypatch):
+    import compliance.locate as locate_module
+
+    monkeypatch.setattr(locate_module, "OUTLINE_DEPTH", 99)
+    locator = Locator(TEXT, nodes=_composed(TEXT))
+    outline = unpack_outline(locator.outline(0))
+    for path in PATHS:
+        assert outline_span(outline, path) == locator.span(0, path), path
 
 
 def test_no_outline_without_composed_nodes_or_beyond_the_limit(monkeypatch):
