@@ -6,14 +6,12 @@ finding are composed again here, which costs about 0.05 ms per lookup.
 
 from __future__ import annotations
 
-import bisect
-import json
 import pickle
-import re
 import zlib
 
 import yaml
 
+from ._json_lines import _JsonLines
 from .model import Path
 
 
@@ -226,108 +224,3 @@ def outline_span(spans: dict[tuple, tuple[int, int, int]], path: Path) -> tuple[
 def unpack_outline(packed: bytes) -> dict[tuple, tuple[int, int, int]]:
     """An outline as Locator.outline packed it (our own bytes, from a pool worker of this scan)."""
     return pickle.loads(zlib.decompress(packed))
-
-
-# What makes YAML read a valid JSON text differently from JSON: other line breaks
-# (splitlines and YAML count them, JSON does not), tabs and a BOM, surrogate escapes
-# (YAML refuses them), and keys YAML cannot take as simple keys: the colon more than
-# 1,022 characters after the key's quote, or on another line. A key of under 170
-# characters once decoded (6 characters at most each in the text) followed by under 8
-# spaces stays within that limit; longer keys are looked for while validating.
-# Searched one by one: Python's re finds each quickly, but not their alternation (4x slower on
-# a plan of megabytes).
-_NOT_PLAIN_JSON = tuple(re.compile(pattern) for pattern in (
-    r'[\t\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029\ufeff]', r'\\u[dD][89abAB]', r'" {8,}:', r'" *\n\s*:'))
-_LONG_KEY = 170
-
-
-class _LongKey(Exception):
-    pass
-
-
-def _short_keys(pairs: list) -> dict:
-    if any(len(key) >= _LONG_KEY for key, _ in pairs):
-        raise _LongKey
-    return dict(pairs)
-
-
-_WS = re.compile(r"[ \n]*")
-
-
-class _JsonLines:
-    """The lines YAML composition would give for a field path, read from JSON text directly.
-
-    Containers are indexed lazily along the paths asked for; values are skipped with the
-    C JSON decoder. The start line is that of the key (or array item, or root) and the end
-    line that of the value's last character, as Locator gives for flow-style nodes.
-    """
-
-    def __init__(self, text: str):
-        self._text = text
-        self._newlines = [m.start() for m in re.finditer("\n", text)]
-        self._skip = json.JSONDecoder().raw_decode
-        self._ends: dict[int, int] = {}
-        self._children: dict[int, dict[str, tuple[int, int]] | list[int] | None] = {}
-
-    @classmethod
-    def of(cls, text: str) -> _JsonLines | None:
-        """A walker for text that is one valid JSON object or array, else None."""
-        start = _WS.match(text).end()
-        if text[start:start + 1] not in ("{", "[") or any(p.search(text) for p in _NOT_PLAIN_JSON):
-            return None
-        try:
-            json.loads(text, object_pairs_hook=_short_keys)
-        except (ValueError, RecursionError, _LongKey):
-            return None
-        return cls(text)
-
-    def span(self, path: Path) -> tuple[int, int]:
-        position = _WS.match(self._text, 0).end()
-        marker = position
-        for part in path:
-            children = self._members(position)
-            if isinstance(children, dict):
-                found = children.get(str(part))
-                if found is None:
-                    break
-                marker, position = found
-            elif isinstance(children, list) and isinstance(part, int) and part < len(children):
-                marker = position = children[part]
-            else:
-                break
-        return self._line(marker), self._line(self._end(position) - 1)
-
-    def _line(self, offset: int) -> int:
-        return bisect.bisect_left(self._newlines, offset) + 1
-
-    def _end(self, start: int) -> int:
-        end = self._ends.get(start)
-        if end is None:
-            end = self._ends[start] = self._skip(self._text, start)[1]
-        return end
-
-    def _members(self, start: int) -> dict[str, tuple[int, int]] | list[int] | None:
-        """Key -> (key offset, value offset) of an object (the last of repeated keys wins, as
-        in YAML's lookup), item offsets of an array, None for a scalar."""
-        if start in self._children:
-            return self._children[start]
-        text, ws = self._text, _WS.match
-        opening = text[start]
-        out: dict[str, tuple[int, int]] | list[int] | None = None
-        if opening in "{[":
-            out = {} if opening == "{" else []
-            closing = "}" if opening == "{" else "]"
-            at = ws(text, start + 1).end()
-            while text[at] != closing:
-                if isinstance(out, dict):
-                    key, after = json.decoder.scanstring(text, at + 1)
-                    value = ws(text, ws(text, after).end() + 1).end()  # past the colon
-                    out[key] = (at, value)
-                else:
-                    value = at
-                    out.append(value)
-                at = ws(text, self._end(value)).end()
-                if text[at] == ",":
-                    at = ws(text, at + 1).end()
-        self._children[start] = out
-        return out

@@ -80,8 +80,11 @@ class ModuleTree:
             instance: the module instance, as (name, instance key) pairs from the root:
                 (("eks", ""), ("node_group", '["a"]')).
         """
+        return self._follow_refs(_references(expression), instance)
+
+    def _follow_refs(self, refs: list[str], instance: tuple[tuple[str, str], ...]) -> Followed:
         out = Followed()
-        for ref in _wanted(_references(expression)):
+        for ref in _wanted(refs):
             addresses, unresolved = self._resolve(ref, instance, set())
             out.addresses.update(addresses)
             out.unresolved.update(unresolved)
@@ -198,10 +201,12 @@ def _collect(expr: object, out: list[str]) -> None:
             out.extend(r for r in refs if isinstance(r, str))
             return
         for value in expr.values():
-            _collect(value, out)
+            if isinstance(value, (dict, list)):  # a scalar holds no reference: no call for it
+                _collect(value, out)
     elif isinstance(expr, list):
         for value in expr:
-            _collect(value, out)
+            if isinstance(value, (dict, list)):
+                _collect(value, out)
 
 
 def follow_all(tree: ModuleTree, expressions: dict, prefix: str) -> tuple[dict[str, list[str]], dict[str, list[dict]]]:
@@ -216,7 +221,10 @@ def follow_all(tree: ModuleTree, expressions: dict, prefix: str) -> tuple[dict[s
     references: dict[str, list[str]] = {}
     unresolved: dict[str, list[dict]] = {}
     for attr, expr in expressions.items():
-        followed = tree.follow(expr, instance)
+        refs = _references(expr)
+        if not refs:  # most attributes are constants
+            continue
+        followed = tree._follow_refs(refs, instance)
         if followed.addresses:
             references[attr] = sorted(followed.addresses)
         if followed.unresolved:

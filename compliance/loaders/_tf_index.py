@@ -135,7 +135,7 @@ class Finder:
 
 
 def find_root_dir(start: Path, limit: Path | None, wanted: set[tuple[str, str]],
-                  modules: set[str]) -> Path | None:
+                  modules: set[str], *, resolved: bool = False) -> Path | None:
     """The nearest directory from `start` up to `limit` declaring any wanted resource or module.
 
     Args:
@@ -143,9 +143,11 @@ def find_root_dir(start: Path, limit: Path | None, wanted: set[tuple[str, str]],
         limit: the scan root; directories above it are never read.
         wanted: (type, name) of the root module's resources in the plan.
         modules: names of the root module's module calls.
+        resolved: start and limit are resolved already (each resolve is a system call per
+            path component).
     """
-    directory = start.resolve()
-    stop = limit.resolve() if limit is not None else None
+    directory = start if resolved else start.resolve()
+    stop = limit if resolved or limit is None else limit.resolve()
     while True:
         index = index_dir(directory)
         if any(key in index.resources for key in wanted) or any(m in index.modules for m in modules):

@@ -42,6 +42,7 @@ from ..model import InputIssue, Origin, Path, Resource, Skipped, Source
 from . import LoadContext, Loaded, Span
 from . import kubernetes as k8s_loader
 from ._hcl_blocks import span_of
+from ._plan_lines import plan_lines
 from ._plan_refs import ModuleTree, follow_all
 from ._terraform_common import document_for, environment_of, module_names
 from ._text import LoadError, decode, read_limited
@@ -156,8 +157,9 @@ def load_plan(doc: dict, text: str, target: Target, context: LoadContext, *,
     regions = _provider_regions(doc)
     planned = list(_planned(_obj(doc.get("planned_values"))))
     scan_root = scan_root_of(target) if target.path is not None else (root or FsPath.cwd()).resolve()
-    finder = _finder(doc, target, context, scan_root)
-    lines = plan_lines(text)
+    real_root = scan_root.resolve() if scan_root is not None else None  # once: a system call per component
+    finder = _finder(doc, target, context, scan_root, real_root)
+    lines = plan_lines(text, parsed=True)
     path_env = context.environment or env.from_path(display)
     data_sources = 0
     seen = set()
@@ -199,7 +201,7 @@ def load_plan(doc: dict, text: str, target: Target, context: LoadContext, *,
         if region:
             body["region"] = region
         plan_span = lines.span(0, pointer) or (1, 1)
-        source = _source(finder, module, body, display, plan_span, pointer, scan_root)
+        source = _source(finder, module, body, display, plan_span, pointer, real_root)
         out.resources.append(Resource(
             family="terraform", type=body["type"], name=str(body["name"]), id=address, body=body,
             source=source, address=address,
@@ -213,27 +215,8 @@ def load_plan(doc: dict, text: str, target: Target, context: LoadContext, *,
         out.skipped.append(Skipped(display, "Terraform plan with no resources"))
     if data_sources:
         out.skipped.append(Skipped(display, f"{data_sources} data source(s) read by the plan, not checked"))
-    out.locate = locator(target, context, lines=lines, root=scan_root)
+    out.locate = locator(target, context, lines=lines, root=scan_root, scan_root=scan_root)
     return out
-
-
-class _OneLine:
-    """The Locator of a one-line plan: every field is on line 1."""
-
-    def span(self, document: int, path: Path, *, hint: Span | None = None) -> Span | None:
-        return (1, 1)
-
-
-def plan_lines(text: str) -> Locator:
-    """Line lookups for a plan's text.
-
-    `terraform show -json` writes one line; composing that as YAML to learn that
-    every field is on line 1 costs about 1.5 ms per resource (over a minute for
-    50,000 resources), so a one-line plan skips it.
-    """
-    if "\n" not in text.strip():
-        return _OneLine()  # type: ignore[return-value]  # same span() contract
-    return Locator(text)
 
 
 def _obj(value: object) -> dict:
@@ -301,7 +284,8 @@ def _provider_regions(doc: dict) -> dict[str, str]:
     return out
 
 
-def _finder(doc: dict, target: Target, context: LoadContext, scan_root: FsPath | None) -> Finder:
+def _finder(doc: dict, target: Target, context: LoadContext, scan_root: FsPath | None,
+            real_root: FsPath | None) -> Finder:
     explicit = context.options.get("tf_root")
     if explicit:
         return Finder(FsPath(explicit).resolve(), limit=None)
@@ -315,7 +299,8 @@ def _finder(doc: dict, target: Target, context: LoadContext, scan_root: FsPath |
     # A plan on stdin has no directory: the search starts where the pipe runs (the root module's
     # directory, as `terraform show` needs), else at the scan root when that lies outside it.
     start = target.path.resolve().parent if target.path is not None else _stdin_start(scan_root)
-    return Finder(find_root_dir(start, scan_root, wanted, modules), limit=scan_root)
+    # The parent of a resolved path is resolved, and real_root is the scan root resolved.
+    return Finder(find_root_dir(start, real_root, wanted, modules, resolved=True), limit=scan_root)
 
 
 def _stdin_start(scan_root: FsPath | None) -> FsPath:
@@ -336,35 +321,38 @@ def scan_root_of(target: Target) -> FsPath | None:
     return path.parents[depth - 1] if len(path.parents) >= depth else None
 
 
-def _display(path: FsPath, scan_root: FsPath | None) -> str:
-    if scan_root is not None:
+def _display(path: FsPath, real_root: FsPath | None) -> str:
+    if real_root is not None:
         try:
-            return path.relative_to(scan_root.resolve()).as_posix()
+            return path.relative_to(real_root).as_posix()
         except ValueError:
             pass
     return path.as_posix()
 
 
 def _source(finder: Finder, module: tuple[str, ...], body: dict, display: str, plan_span: Span,
-            pointer: Path, scan_root: FsPath | None) -> Source:
+            pointer: Path, real_root: FsPath | None) -> Source:
     plan_at = f"{display}:{plan_span[0]}"
     found = finder.declaration(module, body["type"], body["name"])
     if found is None:
         return Source(display, plan_span[0], plan_span[1], pointer=pointer,
                       origin=Origin("terraform-plan", detail=f"{plan_at} (no .tf declaration found)"))
-    tf = _display(found.file, scan_root)
+    tf = _display(found.file, real_root)
     block = found.block
     # Other plans may map their resources onto the same lines (dev and production of one module).
     return Source(tf, block.line, block.end_line, document=document_for(display), pointer=pointer,
                   origin=Origin("terraform-plan", file=tf, line=block.line, detail=plan_at))
 
 
-def locator(target: Target, context: LoadContext, *, lines: Locator | None = None, root: FsPath | None = None):
+def locator(target: Target, context: LoadContext, *, lines: Locator | None = None, root: FsPath | None = None,
+            scan_root: FsPath | None | bool = False):
     """locate(resource, path): the `.tf` line of the attribute, or the plan JSON line.
 
     `root` is the scan root for a target without a path (stdin); default the working directory.
+    `scan_root`, when not False, is what the loader worked that out to be already.
     """
-    scan_root = scan_root_of(target) if target.path is not None else (root or FsPath.cwd()).resolve()
+    if scan_root is False:
+        scan_root = scan_root_of(target) if target.path is not None else (root or FsPath.cwd()).resolve()
     state = {"lines": lines}
 
     def locate(resource: Resource, path: Path) -> Span | None:
@@ -392,9 +380,25 @@ def locator(target: Target, context: LoadContext, *, lines: Locator | None = Non
 
 
 def relocate_json(target: Target, context: LoadContext):
-    """The locate function for a `.json` target: a plan's, or the Kubernetes one."""
+    """The locate function for a `.json` target: a plan's, or the Kubernetes one.
+
+    The file is read at the first finding located in it: a plan resource declared in a
+    `.tf` file is located there, and its plan is then never read again.
+    """
     assert target.path is not None
-    text = read_plan_text(target.path, target.display, context.max_file_size, expect_plan=False)
-    if _plan_doc(text) is not None:
-        return locator(target, context, lines=plan_lines(text))
-    return k8s_loader.locator(text)
+    plan = locator(target, context)
+    manifests: list = []  # the Kubernetes locator, made at the first finding
+
+    def locate(resource: Resource, path: Path) -> Span | None:
+        if resource.family == "terraform":  # load_json made it from a plan
+            return plan(resource, path)
+        if not manifests:
+            try:
+                text = read_plan_text(target.path, target.display, context.max_file_size, expect_plan=False)
+            except LoadError:
+                manifests.append(None)
+            else:
+                manifests.append(k8s_loader.locator(text))
+        return manifests[0](resource, path) if manifests[0] is not None else None
+
+    return locate
