@@ -66,7 +66,7 @@ from ._rule_text import (
     help_text,
     tags,
 )
-from ._sarif_results import SRCROOT, result_json, suppression_fields
+from ._sarif_results import SRCROOT, result_text, suppression_fields
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "compliance"
@@ -115,10 +115,9 @@ def render(report: ScanReport, stream: IO[str], *, root: Path | None = None, rep
     assert marker, "the results marker is always in the skeleton"
     meter = SizeMeter(stream, limit=MAX_GZIP_BYTES)
     meter.write(head)
-    encoder = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     chunk: list[str] = []
-    for number, result in enumerate(results):
-        chunk.append(("," if number else "") + encoder.encode(result))
+    for number, result in enumerate(results):  # each already JSON text (_sarif_results.result_text)
+        chunk.append(("," if number else "") + result)
         if len(chunk) >= 256:
             meter.write("".join(chunk))
             chunk.clear()
@@ -210,7 +209,8 @@ def _prepare(report: ScanReport, *, root: Path | None, repo_root: Path | None, c
              plain: bool = False) -> tuple[SarifLog, Iterator[Any], list[str]]:
     """The log with an empty results list, the results to put in it (made as they are read), warnings.
 
-    With `plain` the results come as the plain dicts to_dict would make of them (_sarif_results).
+    With `plain` the results come as the JSON text of the plain dicts to_dict would make of them
+    (_sarif_results.result_text).
     """
     locator = Locator(root=root or Path.cwd(), repo_root=repo_root)
     controls_of = controls_lookup(controls)
@@ -236,7 +236,7 @@ def _prepare(report: ScanReport, *, root: Path | None, repo_root: Path | None, c
         seen: dict[str, int] = {}
         if plain:
             for result in reported:
-                yield result_json(result, index[result.rule.id], locator, seen, baseline=baseline)
+                yield result_text(result, index[result.rule.id], locator, seen, baseline=baseline)
             return
         for result in reported:
             sarif_result = _result(result, index[result.rule.id], locator, seen)
@@ -247,7 +247,7 @@ def _prepare(report: ScanReport, *, root: Path | None, repo_root: Path | None, c
 
     if report.baseline_fixed is not None:
         run_properties["baselineFixed"] = len(report.baseline_fixed)
-    stdin_results = sum(1 for r in reported if locator.place(r).disk is None)
+    stdin_results = sum(1 for r in reported if not locator.on_disk(r))
     if stdin_results:
         warnings.append(f"{stdin_results} SARIF results come from standard input and name no repository file; "
                         "code scanning cannot place them (scan files, or render charts to files)")
