@@ -1,5 +1,5 @@
 """`python -m compliance` runs the CLI (used where the console script is not on PATH)."""
 
-from .cli import app
+from .cli import run
 
-app(prog_name="compliance")
+run()

@@ -7,6 +7,8 @@ errored); 2 usage error, invalid policy, or an input file that could not be read
 
 # No `from __future__ import annotations` in the cli modules: Typer reads every command's
 # annotations at each start, and evaluating them from strings took half its start-up.
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -436,3 +438,28 @@ def policy_test(
     console.print(f"{'PASS' if passed == len(outcomes) else 'FAIL'}: {passed}/{len(outcomes)}")
     if passed != len(outcomes):
         raise typer.Exit(code=1)
+
+
+def run() -> None:
+    """The console entry point: the app, then an exit without the interpreter's teardown.
+
+    Tearing down frees every object a scan made, one at a time: 60-90 ms, a tenth of a plan
+    scan. Nothing is left to do by then (reports are written and closed, the worker pool is
+    gone, temporary folders are removed by their own `with` blocks), so the standard streams
+    are flushed and the process leaves with the app's exit code. Tests call `app` itself.
+    """
+    try:
+        app(prog_name="compliance")
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe (`compliance scan . | head`): Python's own exit gives 120
+        code = code or 120
+    os._exit(code)
