@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +58,22 @@ _LAZY_LOADERS = {"terraform-hcl": ("terraform_hcl", "locator"), "helm-chart": ("
                  "kustomize": ("kustomize", "relocator")}
 
 
+# Target kind -> the resource families its loader can give (a .json file is a plan or a manifest).
+_FAMILIES = {"kubernetes": ("kubernetes",), "helm-chart": ("kubernetes",), "kustomize": ("kubernetes",),
+             "json": ("kubernetes", "terraform"), "terraform-plan": ("terraform",),
+             "terraform-hcl": ("terraform",)}
+
+
+def families_of(targets: Iterable[Target]) -> set[str] | None:
+    """The resource families these targets can hold; None when any (standard input, an unknown kind)."""
+    families: set[str] = set()
+    for target in targets:
+        if target.path is None or target.kind not in _FAMILIES:
+            return None
+        families.update(_FAMILIES[target.kind])
+    return families
+
+
 def prepare_loaders(kinds: Iterable[str]) -> None:
     """Import the loaders of these target kinds (before the pool forks, so workers share them)."""
     import importlib
@@ -76,8 +92,9 @@ class Checker:
     """Loads targets and evaluates the per-resource rules; one per process."""
 
     def __init__(self, options: ScanOptions, policies: PolicySet, python_rules: list[Rule], remote: Any = None,
-                 cache: Any = None):
+                 cache: Any = None, families: Collection[str] | None = None):
         self.options = options
+        self.families = families  # resource families the targets can hold (None: any)
         self.cache = cache  # compliance.cache.ResultsCache: per-file results of unchanged targets
         self.remote = remote  # engines.opa_remote.RemoteOpa when Rego runs on an OPA server
         self.context = options.load_context()
@@ -92,7 +109,8 @@ class Checker:
 
     def rego(self) -> RegoEvaluator:
         if self._rego is None:
-            self._rego = (RegoEvaluator(self.policies, params=self.options.params) if self.remote is None else
+            self._rego = (RegoEvaluator(self.policies, params=self.options.params, families=self.families)
+                          if self.remote is None else
                           self.remote.evaluator(PolicySet(self.policies.modules, self.rego_rules),
                                                 params=self.options.params))
         return self._rego

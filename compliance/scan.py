@@ -23,7 +23,16 @@ from .controls import Catalogs, load_catalogs
 from .discover import Target, discover
 from .engines.rego import PolicySet, load_policies
 from .errors import InputError
-from .evaluate import Checker, FileOutcome, check_inventory, file_size, pool_check_at, prepare_loaders, serving
+from .evaluate import (
+    Checker,
+    FileOutcome,
+    check_inventory,
+    families_of,
+    file_size,
+    pool_check_at,
+    prepare_loaders,
+    serving,
+)
 from .loaders import LoadContext
 from .loaders import terraform_plan as tf_plan_loader
 from .loaders._text import DEFAULT_MAX_BYTES, LoadError, decode, read_limited, read_text
@@ -211,7 +220,7 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
     prepare_loaders({t.kind for t in found.targets})
     if cache is not None:
         cache.note_targets(found.targets)  # before the pool forks: workers inherit the keys
-    checker = Checker(options, policies, python_rules, remote, cache)
+    checker = Checker(options, policies, python_rules, remote, cache, families=families_of(found.targets))
     if any(r.engine == "rego" for r in policies.rules):
         checker.rego()  # compile now: a broken policy is a usage error, before any file is read
 

@@ -13,7 +13,7 @@ import json
 import marshal
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,8 +110,12 @@ class RegoEvaluator:
     """
 
     def __init__(self, policies: PolicySet, *, params: dict[str, dict] | None = None,
-                 inventory: list[dict] | None = None):
+                 inventory: list[dict] | None = None, families: Collection[str] | None = None):
+        """families: the resource families the scan will meet (None: any). Engines and generated
+        rules are prepared up front only for those; another family's rules still run, in the
+        engine holding every module, their generated rule made when first needed."""
         self._params = params or {}
+        self._families = None if families is None else frozenset(families)
         self._rules = list(policies.rules)
         effective = {r.id: {**r.params, **self._params.get(r.id, {})} for r in self._rules}
         # Rules that read only their own parameters see them in data.compliance.params
@@ -138,6 +142,8 @@ class RegoEvaluator:
         self._engines: dict[str, Any] = {"": engine}
         if inventory is None:
             for family in sorted({r.applies_to.family for r in self._rules if r.applies_to.family}):
+                if self._families is not None and family not in self._families:
+                    continue
                 reached = modules_for(modules, [r for r in self._rules if r.applies_to.family in (family, None, "")])
                 if len(reached) < len(modules):
                     self._engines[family] = new_engine(reached, params=self._shared_params)
@@ -150,9 +156,9 @@ class RegoEvaluator:
         # rule ids -> its engine, the generated rule's path and its slots; None: asked as a query.
         self._batches: dict[tuple[str, ...], tuple[str, str, list[tuple[Rule, str]]] | None] = {}
         # Callers pass the rules that apply, per-resource and cross-resource ones apart.
-        self._add_batches([*_rule_sets(self._rules),
-                           *_rule_sets([r for r in self._rules if not r.needs_inventory]),
-                           *_rule_sets([r for r in self._rules if r.needs_inventory])])
+        self._add_batches([*_rule_sets(self._rules, self._families),
+                           *_rule_sets([r for r in self._rules if not r.needs_inventory], self._families),
+                           *_rule_sets([r for r in self._rules if r.needs_inventory], self._families)])
 
     @property
     def _engine(self) -> Any:
@@ -313,12 +319,14 @@ def _digest(body: object) -> bytes | None:
         return hashlib.blake2b(marshal.dumps(body, 2), digest_size=16).digest()
     except ValueError:
         return None
-def _rule_sets(rules: Sequence[Rule]) -> list[list[Rule]]:
-    """Every distinct set of rules that can apply to one resource (family, type, environment).
+def _rule_sets(rules: Sequence[Rule], wanted: Collection[str] | None = None) -> list[list[Rule]]:
+    """Every distinct set of rules that can apply to one resource (family, type, environment),
+    of the `wanted` families (None: all).
 
     Known up front, so every generated rule exists before pool workers fork.
     """
-    families = sorted({r.applies_to.family for r in rules if r.applies_to.family} | {""})
+    families = sorted({r.applies_to.family for r in rules if r.applies_to.family and (
+        wanted is None or r.applies_to.family in wanted)} | {""})
     types = sorted({t for r in rules for t in r.applies_to.types} | {""})
     environments = sorted({e for r in rules for e in r.environments}) + [None]
     seen: dict[tuple[str, ...], list[Rule]] = {}
