@@ -96,8 +96,12 @@ def _walk(top: Path, root: Path, follow: bool, found: Discovery, seen: set[Path]
         found.targets.append(Target(top, display_path(top, root), HELM))
         return
     walked = {top.resolve()}  # real directories entered, so followed symlinks cannot loop
+    # Real path of each directory to enter: without --follow-symlinks every directory entered below
+    # top is no symlink, so its real path is its parent's plus its name (no realpath per directory).
+    reals = {str(top): next(iter(walked))}
     for dirpath, dirnames, filenames in os.walk(top, followlinks=follow):
         here = Path(dirpath)
+        real_dir = reals.pop(dirpath, None) or here.resolve()
         keep = []
         for name in sorted(dirnames):
             sub = here / name
@@ -112,9 +116,10 @@ def _walk(top: Path, root: Path, follow: bool, found: Discovery, seen: set[Path]
             else:
                 keep.append(name)
         dirnames[:] = keep
-        # Resolved and shown once per directory, not per file: a file that is no symlink has
-        # the real path real_dir/name (realpath per file was most of discovery's time).
-        real_dir = here.resolve()
+        if not follow:
+            reals.update((os.path.join(dirpath, name), real_dir / name) for name in keep)
+        # Shown once per directory, not per file: a file that is no symlink has the real path
+        # real_dir/name (realpath per file was most of discovery's time).
         shown_dir = display_path(here, root)
         for name in sorted(filenames):
             _add_file(here / name, root, found, seen, explicit=False, real_dir=real_dir,
