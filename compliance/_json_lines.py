@@ -215,29 +215,12 @@ class _JsonLines:
     def _members(self, start: int) -> dict[str, tuple[int, int]] | list[int] | None:
         """Key -> (key offset, value offset) of an object (the last of repeated keys wins, as
         in YAML's lookup), item offsets of an array, None for a scalar."""
-        if start in self._children:
-            return self._children[start]
-        text, ws = self._text, _WS.match
-        opening = text[start]
-        out: dict[str, tuple[int, int]] | list[int] | None = None
-        if opening in "{[":
-            out = {} if opening == "{" else []
-            closing = "}" if opening == "{" else "]"
-            at = ws(text, start + 1).end()
-            while text[at] != closing:
-                if isinstance(out, dict):
-                    key, after = json.decoder.scanstring(text, at + 1)
-                    value = ws(text, ws(text, after).end() + 1).end()  # past the colon
-                    out[key] = (at, value)
-                else:
-                    value = at
-                    out.append(value)
-                at = ws(text, self._end(value)).end()
-                if text[at] == ",":
-                    at = ws(text, at + 1).end()
-            self._ends[start] = at + 1  # past the closing bracket, as the decoder ends it
-        self._children[start] = out
-        return out
+        if start not in self._children:
+            if self._text[start] in "{[":
+                self._index(start, {})
+            else:
+                self._children[start] = None
+        return self._children[start]
 
     def _index(self, start: int, want: dict, *, early: bool = False) -> None:
         """_members() of the container at start, and of the members `want` names (see descend()),

@@ -21,6 +21,29 @@ def run(root: Path, *paths: str, **options) -> ScanReport:
     return scan(ScanOptions(paths=list(paths) or [str(root)], root=root, **options))
 
 
+def count_file_relocations(monkeypatch) -> list[str]:
+    """Record the file of every cross-resource finding located by reading its manifest again
+    (not by the loader's own locator, nor by an outline); the list fills as scans run."""
+    import compliance.evaluate as evaluate_module
+
+    located: list[str] = []
+    inner = evaluate_module.k8s_loader.locator
+
+    def counting(text, **kwargs):
+        locate = inner(text, **kwargs)
+        if "nodes" in kwargs or "lines" in kwargs:  # the loader's own locator (per-resource findings)
+            return locate
+
+        def spy(resource, path):
+            located.append(resource.source.file)
+            return locate(resource, path)
+
+        return spy
+
+    monkeypatch.setattr(evaluate_module.k8s_loader, "locator", counting)
+    return located
+
+
 def fails(report: ScanReport, rule_id: str | None = None) -> list[tuple[str, str, int, str]]:
     """(rule id, resource id, file:line, message) of every failure, in report order."""
     return [

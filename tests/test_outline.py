@@ -8,7 +8,7 @@ import datetime as dt
 import textwrap
 
 import yaml
-from helpers import fails, run, write
+from helpers import count_file_relocations, fails, run, write
 
 from compliance.locate import Locator, outline_span, unpack_outline
 
@@ -114,21 +114,7 @@ def test_cross_resource_findings_read_no_file_again_and_keep_their_lines(tmp_pat
 
     write(tmp_path, "a/app.yaml", DEPLOYMENT)
     write(tmp_path, "b/app.yaml", "# moved down\n\n" + DEPLOYMENT)
-    reread: list[str] = []
-    inner = evaluate_module.k8s_loader.locator
-
-    def counting(text, **kwargs):
-        locate = inner(text, **kwargs)
-        if "nodes" in kwargs or "lines" in kwargs:  # the loader's own locator (per-resource findings)
-            return locate
-
-        def spy(resource, path):
-            reread.append(resource.source.file)  # a file read and composed again
-            return locate(resource, path)
-
-        return spy
-
-    monkeypatch.setattr(evaluate_module.k8s_loader, "locator", counting)
+    reread = count_file_relocations(monkeypatch)
     today = dt.date(2026, 11, 26)
     outlined = run(tmp_path, today=today)
     assert reread == []

@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 import yaml
-from helpers import fails, run, write
+from helpers import count_file_relocations, fails, run, write
 
 from compliance.engines import rego as rego_engine
 from compliance.engines import rego_metadata
@@ -207,21 +207,7 @@ def test_copies_of_a_file_are_located_once_for_cross_resource_findings(tmp_path,
     write(tmp_path, "copy0/app.yaml", INVENTORY_DEPLOYMENT)
     write(tmp_path, "copy1/app.yaml", INVENTORY_DEPLOYMENT)  # the same text: its spans are reused
     write(tmp_path, "copy2/app.yaml", "# moved down\n" + textwrap.dedent(INVENTORY_DEPLOYMENT).lstrip("\n"))
-    located: list[str] = []
-    inner = evaluate_module.k8s_loader.locator
-
-    def counting(text, **kwargs):
-        locate = inner(text, **kwargs)
-        if "nodes" in kwargs or "lines" in kwargs:  # the loader's own locator (per-resource findings): not counted
-            return locate
-
-        def spy(resource, path):
-            located.append(resource.source.file)
-            return locate(resource, path)
-
-        return spy
-
-    monkeypatch.setattr(evaluate_module.k8s_loader, "locator", counting)
+    located = count_file_relocations(monkeypatch)
     # Without the outlines workers send along, cross-resource findings are located by reading files again.
     monkeypatch.setattr(evaluate_module.Checker, "_outline", lambda self, loaded: None)
     cross = {r.id for r in scan_module._load_rules(scan_module.ScanOptions(paths=[]))[1] if r.needs_inventory}

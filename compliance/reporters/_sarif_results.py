@@ -35,18 +35,7 @@ def result_json(result: Result, rule_index: int, locator: Locator, seen: dict[st
     """
     place = locator.place(result)
     resource = result.resource
-    key = fingerprint(result)
-    seen[key] = seen.get(key, 0) + 1
-    fingerprints = {FINGERPRINT_KEY: f"{key}:{seen[key]}"}
-    line_hash = locator.line_hash(place)
-    if line_hash:
-        fingerprints["primaryLocationLineHash"] = line_hash
-    properties: dict[str, Any] = {"resource": resource.id, "resourceType": resource.type,
-                                  "severity": result.rule.severity.value}
-    if result.path:
-        properties["path"] = format_path(result.path)
-    if resource.environment:
-        properties["environment"] = resource.environment
+    fingerprints, properties = identity(result, place, locator, seen)
     out: dict[str, Any] = {
         "level": LEVEL[result.rule.severity],
         "locations": [_drop_none({
@@ -69,6 +58,29 @@ def result_json(result: Result, rule_index: int, locator: Locator, seen: dict[st
     if baseline:
         out["baselineState"] = "unchanged" if result.in_baseline else "new"
     return out
+
+
+def identity(result: Result, place: Any, locator: Locator,
+             seen: dict[str, int]) -> tuple[dict[str, str], dict[str, Any]]:
+    """A result's partialFingerprints and properties, the same for both SARIF builders.
+
+    The fingerprint is the key baselines use (compliance.fingerprint); two findings with the
+    same identity are told apart by their order, which line shifts do not change.
+    """
+    resource = result.resource
+    key = fingerprint(result)
+    seen[key] = seen.get(key, 0) + 1
+    fingerprints = {FINGERPRINT_KEY: f"{key}:{seen[key]}"}
+    line_hash = locator.line_hash(place)
+    if line_hash:
+        fingerprints["primaryLocationLineHash"] = line_hash
+    properties: dict[str, Any] = {"resource": resource.id, "resourceType": resource.type,
+                                  "severity": result.rule.severity.value}
+    if result.path:
+        properties["path"] = format_path(result.path)
+    if resource.environment:
+        properties["environment"] = resource.environment
+    return fingerprints, properties
 
 
 # The streamed writer's encoder; encode_basestring is the string escaper it uses (ensure_ascii off).

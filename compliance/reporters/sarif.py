@@ -50,10 +50,9 @@ from sarif_om import (
 from sarif_om import Result as SarifResult
 
 from .. import __version__
-from ..fingerprint import fingerprint
-from ..model import Result, Rule, Status, format_path
+from ..model import Result, Rule, Status
 from ..scan import ScanReport
-from ._locations import FINGERPRINT_KEY, Locator
+from ._locations import Locator
 from ._meter import SizeMeter
 from ._rule_text import (
     LEVEL,
@@ -66,7 +65,7 @@ from ._rule_text import (
     help_text,
     tags,
 )
-from ._sarif_results import SRCROOT, result_text, suppression_fields
+from ._sarif_results import SRCROOT, identity, result_text, suppression_fields
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "compliance"
@@ -350,20 +349,7 @@ def _result(result: Result, rule_index: int, locator: Locator, seen: dict[str, i
         physical_location=_physical(place.uri, place.relative, place.start_line, place.end_line),
         logical_locations=[LogicalLocation(fully_qualified_name=resource.id, kind="resource")],
     )
-    # The same key baselines use (compliance.fingerprint); two findings with the
-    # same identity are told apart by their order, which line shifts do not change.
-    key = fingerprint(result)
-    seen[key] = seen.get(key, 0) + 1
-    fingerprints = {FINGERPRINT_KEY: f"{key}:{seen[key]}"}
-    line_hash = locator.line_hash(place)
-    if line_hash:
-        fingerprints["primaryLocationLineHash"] = line_hash
-    properties: dict[str, Any] = {"resource": resource.id, "resourceType": resource.type,
-                                  "severity": result.rule.severity.value}
-    if result.path:
-        properties["path"] = format_path(result.path)
-    if resource.environment:
-        properties["environment"] = resource.environment
+    fingerprints, properties = identity(result, place, locator, seen)
     related = None
     if place.rendered is not None:
         uri, relative, start, end = place.rendered
