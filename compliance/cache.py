@@ -42,6 +42,7 @@ Clear it by deleting the directory.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import time
@@ -177,16 +178,19 @@ class ResultsCache:
         if self.run_cacheable and self.run_key is not None and self.inputs is not None and \
                 not any(r.family == "terraform" for r in report.resources) and \
                 self._walk(stats_only=True) == {**self.inputs, **self.stats}:
-            from ._cache_report import report_to_json
+            from ._cache_report import report_json_chunks
 
             try:
-                data = report_to_json(report)
-            except TypeError:
-                data = None  # a value no entry can hold (an unhashable message): not cached
-            if data is not None:
-                self._write(self._run_path(self.run_key), {
-                    "format": FORMAT, "key": self.run_key, "parts": self.parts, "external": self.external,
-                    "tools": self.tools, "report": data})
+                report_text = report_json_chunks(report)
+                head = json.dumps({"format": FORMAT, "key": self.run_key, "parts": self.parts,
+                                   "external": self.external, "tools": self.tools},
+                                  separators=(",", ":"), ensure_ascii=False, allow_nan=True)
+            except (TypeError, ValueError):
+                report_text = None  # a value no entry can hold (an unhashable message, a Python rule's details)
+            if report_text is not None:
+                # Written piece by piece: the whole entry as one string would double its memory.
+                self._write_text(self._run_path(self.run_key),
+                                 itertools.chain((head[:-1], ',"report":'), report_text, ("}",)))
                 self._store_stats()
         self._evict()
 
@@ -337,16 +341,21 @@ class ResultsCache:
         return entry if isinstance(entry, dict) and entry.get("format") == FORMAT else None
 
     def _write(self, path: Path, entry: dict) -> None:
-        from ._atomic import atomic_text
-
         try:
             text = json.dumps(entry, separators=(",", ":"), ensure_ascii=False, allow_nan=True)
         except (TypeError, ValueError):
             return  # a value JSON cannot hold (a Python rule's details): not cached
+        self._write_text(path, [text])
+
+    @staticmethod
+    def _write_text(path: Path, parts: Iterable[str]) -> None:
+        from ._atomic import atomic_text
+
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             with atomic_text(path) as stream:
-                stream.write(text)
+                for part in parts:
+                    stream.write(part)
         except OSError:
             pass  # a read-only or full cache directory never fails the scan
 
