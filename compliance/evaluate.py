@@ -88,6 +88,12 @@ def prepare_loaders(kinds: Iterable[str]) -> None:
             RELOCATORS[kind] = getattr(module, relocate)
 
 
+def _lazy(table: dict[str, Callable], kind: str) -> Callable | None:
+    """table[kind] once its loader is imported (a scan prepares them up front; other callers may not)."""
+    prepare_loaders([kind])
+    return table.get(kind)
+
+
 class Checker:
     """Loads targets and evaluates the per-resource rules; one per process."""
 
@@ -116,8 +122,7 @@ class Checker:
         return self._rego
 
     def check_target(self, target: Target) -> FileOutcome:
-        prepare_loaders([target.kind])
-        loader = LOADERS.get(target.kind)
+        loader = LOADERS.get(target.kind) or _lazy(LOADERS, target.kind)
         if loader is None:
             return FileOutcome(skipped=[Skipped(target.display, f"no loader for {target.kind}")])
         try:
@@ -326,9 +331,7 @@ def _locator_for(target: Target | None, text: str | None, context: LoadContext,
         except (OSError, LoadError):
             return None
         return _by_text(k8s_loader.locator(text), text, spans)
-    if target is not None:
-        prepare_loaders([target.kind])
-    relocate = RELOCATORS.get(target.kind) if target is not None else None
+    relocate = (RELOCATORS.get(target.kind) or _lazy(RELOCATORS, target.kind)) if target is not None else None
     if relocate is None:
         return None
     try:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import json
 import textwrap
 from pathlib import Path
 
+from compliance import __version__
 from compliance.model import Status
+from compliance.reporters import json_report
+from compliance.reporters.json_report import resource_dict, result_dict, rule_dict
 from compliance.scan import ScanOptions, ScanReport, scan
+from compliance.summary import summarize
 
 
 def write(root: Path, rel: str, text: str) -> Path:
@@ -79,3 +85,51 @@ spec:
       livenessProbe: {{httpGet: {{path: /healthz, port: 8080}}}}
       readinessProbe: {{httpGet: {{path: /ready, port: 8080}}}}
 """
+
+
+def reference_json(report: ScanReport) -> str:
+    """The JSON report as one document through json.dump: the bytes the streamed writer must give
+    (the writer before it was streamed, kept as the golden)."""
+    document = {
+        "schema": json_report.SCHEMA,
+        "tool": {"name": "compliance", "version": __version__},
+        "summary": summarize(report).as_dict(),
+        "rules": [{**rule_dict(r), "controls": report.controls.get(r.id, [])} for r in report.rules],
+        "resources": [resource_dict(r) for r in report.resources],
+        "results": [result_dict(r, report.controls) for r in report.results],
+        "frameworks": report.frameworks,
+        "skipped": [{"path": s.path, "reason": s.reason, "line": s.line} for s in report.skipped],
+        "errors": [{"path": i.path, "line": i.line, "message": i.message} for i in report.issues],
+        "warnings": list(report.warnings),
+        "waivers": report.waiver_register,
+        "disabled_rules": report.disabled_rules,
+    }
+    if report.baseline_fixed is not None:
+        document["baseline"] = {"fixed": report.baseline_fixed}
+    out = io.StringIO()
+    json.dump(document, out, indent=2, sort_keys=True, ensure_ascii=False)
+    return out.getvalue() + "\n"
+
+
+# A ConfigMap and a Deployment of namespace shop with no NetworkPolicy, ServiceAccount or
+# PodDisruptionBudget: cross-resource rules (K8S-028, K8S-041, K8S-050) fail on them.
+INVENTORY_DEPLOYMENT = """
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: settings, namespace: shop}
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+      namespace: shop
+    spec:
+      replicas: 1
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec:
+          containers:
+            - name: app
+              image: nginx
+    """

@@ -14,39 +14,19 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import reference_json
 
-from compliance import __version__
-from compliance._cache_report import report_from_json, report_to_json
+from compliance._cache_report import report_from_json, report_json_chunks
 from compliance.model import AppliesTo, Origin, Resource, Result, Rule, Severity, Source, Status
 from compliance.reporters import json_report
-from compliance.reporters.json_report import resource_dict, result_dict, rule_dict
 from compliance.scan import ScanOptions, ScanReport, scan
-from compliance.summary import summarize
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "payment-platform"
 
 
-def _reference(report: ScanReport) -> str:
-    """The report as one document through json.dump: what the streamed writer must equal."""
-    document = {
-        "schema": json_report.SCHEMA,
-        "tool": {"name": "compliance", "version": __version__},
-        "summary": summarize(report).as_dict(),
-        "rules": [{**rule_dict(r), "controls": report.controls.get(r.id, [])} for r in report.rules],
-        "resources": [resource_dict(r) for r in report.resources],
-        "results": [result_dict(r, report.controls) for r in report.results],
-        "frameworks": report.frameworks,
-        "skipped": [{"path": s.path, "reason": s.reason, "line": s.line} for s in report.skipped],
-        "errors": [{"path": i.path, "line": i.line, "message": i.message} for i in report.issues],
-        "warnings": list(report.warnings),
-        "waivers": report.waiver_register,
-        "disabled_rules": report.disabled_rules,
-    }
-    if report.baseline_fixed is not None:
-        document["baseline"] = {"fixed": report.baseline_fixed}
-    out = io.StringIO()
-    json.dump(document, out, indent=2, sort_keys=True, ensure_ascii=False)
-    return out.getvalue() + "\n"
+def _entry(report: ScanReport) -> dict:
+    """The whole-run cache entry's report, as the cache writes it and reads it back."""
+    return json.loads("".join(report_json_chunks(report)))
 
 
 def _written(report: ScanReport) -> str:
@@ -95,7 +75,7 @@ def _unusual_report() -> ScanReport:
 def test_json_writer_matches_json_dump_on_unusual_results():
     report = _unusual_report()
     text = _written(report)
-    assert text == _reference(report)
+    assert text == reference_json(report)
     results = json.loads(text)["results"]
     assert results[3]["waiver"] == {"owner": "team-a", "reason": "accepted", "expires": "2027-01-01", "days": 30}
     assert results[3]["message"] == "tab\there \u2028 line\nnew \x01 ctrl \\ back"
@@ -111,14 +91,14 @@ def test_json_writer_matches_json_dump_on_the_example_and_after_the_cache_layout
     report = scan(ScanOptions(paths=[str(EXAMPLE)], root=EXAMPLE, jobs=1))
     assert len(report.results) > 300
     text = _written(report)
-    assert text == _reference(report)
-    again = report_from_json(json.loads(json.dumps(report_to_json(report))))
+    assert text == reference_json(report)
+    again = report_from_json(_entry(report))
     assert _written(again) == text
 
 
 def test_cache_layout_round_trips_unusual_results():
     report = _unusual_report()
-    again = report_from_json(json.loads(json.dumps(report_to_json(report))))
+    again = report_from_json(_entry(report))
     again.baseline_fixed = report.baseline_fixed  # not cached: --baseline is compared after the scan
     assert _written(again) == _written(report)
     assert [(r.rule.id, r.resource.id, r.status, r.message, r.path, r.line, r.end_line, r.details, r.waiver,
@@ -133,7 +113,7 @@ def test_cache_layout_keeps_bool_and_int_path_parts_apart():
     report = _unusual_report()
     report.results[0].path = ("items", 1)
     report.results[1].path = ("items", True)
-    again = report_from_json(json.loads(json.dumps(report_to_json(report))))
+    again = report_from_json(_entry(report))
     assert (again.results[0].path, again.results[1].path) == (("items", 1), ("items", True))
     assert type(again.results[1].path[1]) is bool
     again.baseline_fixed = report.baseline_fixed
@@ -149,7 +129,7 @@ def test_cache_layout_keeps_bool_and_int_path_parts_apart():
     lambda d: d["special"][0].__setitem__(0, -1),
 ])
 def test_cache_layout_rejects_damaged_entries(damage):
-    data = json.loads(json.dumps(report_to_json(_unusual_report())))
+    data = _entry(_unusual_report())
     damage(data)
     with pytest.raises((KeyError, TypeError, ValueError, IndexError)):
         report_from_json(data)
@@ -159,7 +139,7 @@ def test_cache_layout_refuses_an_unhashable_message():
     report = _unusual_report()
     report.results[0].message = ["not", "hashable"]  # type: ignore[assignment]
     with pytest.raises(TypeError):
-        report_to_json(report)
+        report_json_chunks(report)
 
 
 @pytest.mark.parametrize("baseline", [None, []])

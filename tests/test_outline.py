@@ -8,7 +8,7 @@ import datetime as dt
 import textwrap
 
 import yaml
-from helpers import count_file_relocations, fails, run, write
+from helpers import INVENTORY_DEPLOYMENT, count_file_relocations, fails, run, write
 
 from compliance.locate import Locator, outline_span, unpack_outline
 
@@ -88,42 +88,21 @@ def test_no_outline_without_composed_nodes_or_beyond_the_limit(monkeypatch):
     assert Locator(TEXT, nodes=_composed(TEXT)).outline(0) is None  # too many nodes
 
 
-DEPLOYMENT = """\
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: settings, namespace: shop}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: nginx
-"""
-
-
 def test_cross_resource_findings_read_no_file_again_and_keep_their_lines(tmp_path, monkeypatch):
     import compliance.evaluate as evaluate_module
 
-    write(tmp_path, "a/app.yaml", DEPLOYMENT)
-    write(tmp_path, "b/app.yaml", "# moved down\n\n" + DEPLOYMENT)
+    write(tmp_path, "a/app.yaml", INVENTORY_DEPLOYMENT)
+    write(tmp_path, "b/app.yaml", "# moved down\n\n" + textwrap.dedent(INVENTORY_DEPLOYMENT).lstrip("\n"))
     reread = count_file_relocations(monkeypatch)
     today = dt.date(2026, 11, 26)
     outlined = run(tmp_path, today=today)
     assert reread == []
     expected = [
         ("K8S-050", "ConfigMap/shop/settings", "a/app.yaml:3"),
-        ("K8S-041", "Deployment/shop/web", "a/app.yaml:13"),
-        ("K8S-028", "Deployment/shop/web", "a/app.yaml:14"),
-        ("K8S-041", "Deployment/shop/web", "b/app.yaml:15"),
-        ("K8S-028", "Deployment/shop/web", "b/app.yaml:16"),
+        ("K8S-041", "Deployment/shop/web", "a/app.yaml:14"),
+        ("K8S-028", "Deployment/shop/web", "a/app.yaml:15"),
+        ("K8S-041", "Deployment/shop/web", "b/app.yaml:16"),
+        ("K8S-028", "Deployment/shop/web", "b/app.yaml:17"),
     ]
     assert [f[:3] for f in fails(outlined) if f[0] in {"K8S-050", "K8S-041", "K8S-028"}] == expected
 

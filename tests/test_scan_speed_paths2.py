@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 import yaml
-from helpers import count_file_relocations, fails, run, write
+from helpers import INVENTORY_DEPLOYMENT, count_file_relocations, fails, run, write
 
 from compliance.engines import rego as rego_engine
 from compliance.engines import rego_metadata
@@ -176,28 +176,6 @@ def test_memo_off_and_on_give_byte_identical_reports_with_lines_per_file(tmp_pat
     assert [(f[1], f[2]) for f in privileged] == [
         ("Deployment/shop/web", "a/deploy.yaml:15"), ("Deployment/shop/web", "b/deploy.yaml:17"),
         ("Deployment/shop/web", "c/deploy.yaml:15")]
-
-
-INVENTORY_DEPLOYMENT = """
-    apiVersion: v1
-    kind: ConfigMap
-    metadata: {name: settings, namespace: shop}
-    ---
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: web
-      namespace: shop
-    spec:
-      replicas: 1
-      selector: {matchLabels: {app: web}}
-      template:
-        metadata: {labels: {app: web}}
-        spec:
-          containers:
-            - name: app
-              image: nginx
-    """
 
 
 def test_copies_of_a_file_are_located_once_for_cross_resource_findings(tmp_path, monkeypatch):

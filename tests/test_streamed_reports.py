@@ -13,41 +13,16 @@ import pickle
 from pathlib import Path
 
 import pytest
+from helpers import reference_json
 
-from compliance import __version__
 from compliance import scan as scan_module
 from compliance.model import Resource, Source
 from compliance.reporters import json_report, sarif
 from compliance.reporters._meter import SizeMeter
-from compliance.reporters.json_report import resource_dict, result_dict, rule_dict
 from compliance.scan import ScanOptions, ScanReport, scan
-from compliance.summary import summarize
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "payment-platform"
-
-
-def _reference_json(report: ScanReport) -> str:
-    document = {
-        "schema": json_report.SCHEMA,
-        "tool": {"name": "compliance", "version": __version__},
-        "summary": summarize(report).as_dict(),
-        "rules": [{**rule_dict(r), "controls": report.controls.get(r.id, [])} for r in report.rules],
-        "resources": [resource_dict(r) for r in report.resources],
-        "results": [result_dict(r, report.controls) for r in report.results],
-        "frameworks": report.frameworks,
-        "skipped": [{"path": s.path, "reason": s.reason, "line": s.line} for s in report.skipped],
-        "errors": [{"path": i.path, "line": i.line, "message": i.message} for i in report.issues],
-        "warnings": list(report.warnings),
-        "waivers": report.waiver_register,
-        "disabled_rules": report.disabled_rules,
-    }
-    if report.baseline_fixed is not None:
-        document["baseline"] = {"fixed": report.baseline_fixed}
-    out = io.StringIO()
-    json.dump(document, out, indent=2, sort_keys=True, ensure_ascii=False)
-    out.write("\n")
-    return out.getvalue()
 
 
 def _reference_sarif(report: ScanReport, **kwargs) -> tuple[str, list[str]]:
@@ -85,7 +60,7 @@ def _sarif(report: ScanReport, **kwargs) -> tuple[str, list[str]]:
 def test_streamed_json_is_byte_identical_to_the_one_document_writer(report):
     assert len(report.results) > 300 and len(report.resources) > 50  # the whole example, not a toy
     text = _json(report)
-    assert text == _reference_json(report)
+    assert text == reference_json(report)
     assert json.loads(text)["results"][0]["rule_id"] == report.results[0].rule.id
 
 
@@ -94,7 +69,7 @@ def test_streamed_json_writes_empty_lists_and_the_baseline_the_same_way(report):
                        warnings=["w"], controls={})
     empty.baseline_fixed = [{"rule": "K8S-001", "resource": "Pod/x"}]
     text = _json(empty)
-    assert text == _reference_json(empty)
+    assert text == reference_json(empty)
     assert '  "resources": [],\n' in text and '  "results": [],\n' in text
     assert json.loads(text)["baseline"] == {"fixed": [{"rule": "K8S-001", "resource": "Pod/x"}]}
 
@@ -203,7 +178,7 @@ def test_directly_formatted_results_match_the_encoder_on_unusual_values(report):
     for controls in ({}, {base.rule.id: ["pci-dss-4.0.1:1.3.1", "gdpr:Art.32"]}):
         odd_report = ScanReport(rules=report.rules, resources=[base.resource], results=variants, skipped=[],
                                 issues=[], files_scanned=1, controls=controls)
-        assert _json(odd_report) == _reference_json(odd_report)
+        assert _json(odd_report) == reference_json(odd_report)
 
 
 def test_at_most_decoded_limit_bodies_stay_decoded(monkeypatch):

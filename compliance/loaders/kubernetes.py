@@ -275,18 +275,18 @@ def load_text(text: str, display: str, *, environment: str | None = None, is_jso
             then from labels/annotations.
         is_json: parse as JSON (faster and exact) rather than YAML.
     """
-    out = Loaded(locate=locator(text))
+    out = Loaded()
     if not text.strip():
         out.skipped.append(Skipped(display, "empty file"))
         return out
     duplicates: list[tuple[int, str]] = []
     nodes: list = []
     docs, spans, error = _parse_json(text) if is_json else _parse_yaml(text, duplicates=duplicates, nodes=nodes)
+    # The loader composed every YAML document already; locating reuses those nodes instead of
+    # parsing the file a second time (about half the parse cost). JSON is walked as text.
+    composed = Locator(text, nodes=None if is_json else nodes)
+    out.locate = locator(text, lines=composed)
     if not is_json:
-        # The loader composed every document already; locating reuses those nodes
-        # instead of parsing the file a second time (about half the parse cost).
-        composed = Locator(text, nodes=nodes)
-        out.locate = locator(text, lines=composed)
         out.outline = lambda resource: None if resource.source.pointer else composed.outline(resource.source.document)
     # A repeated key is legal YAML that silently drops a value (a second `automated:`
     # block, say): warn with the line, and scan the file as the cluster would read it.
@@ -298,7 +298,6 @@ def load_text(text: str, display: str, *, environment: str | None = None, is_jso
         out.skipped.append(Skipped(display, "no documents (only comments or --- separators)"))
         return out
     path_env = env.for_path(display, forced=environment, globs=globs)
-    items_locator: Locator | None = None
     for index, doc in enumerate(docs):
         start, end = spans[index] if index < len(spans) else (1, 1)
         if doc is None:
@@ -311,10 +310,9 @@ def load_text(text: str, display: str, *, environment: str | None = None, is_jso
             out.skipped.append(Skipped(display, reason, start or None))
             continue
         if doc["kind"].endswith("List") and isinstance(doc.get("items"), list):
-            items_locator = items_locator or Locator(text, nodes=None if is_json else nodes)
             for i, item in enumerate(doc["items"]):
                 item_reason = _not_a_manifest(item)
-                span = items_locator.span(index, ("items", i)) or (start, end)
+                span = composed.span(index, ("items", i)) or (start, end)
                 if item_reason:
                     out.skipped.append(Skipped(display, f"{doc['kind']} item {i}: {item_reason}", span[0]))
                     continue
