@@ -8,11 +8,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._fork_halves import run_halves
 from .discover import Target
 from .engines import python as python_engine
 from .engines.rego import PolicySet, RegoEvaluator
@@ -108,6 +109,8 @@ class Checker:
         self.rego_rules = [r for r in policies.rules if not r.needs_inventory]
         self.python_rules = [r for r in python_rules if not r.needs_inventory]
         self.inventory_rules = [r for r in [*policies.rules, *python_rules] if r.needs_inventory]
+        # Families whose every body the cross-resource Rego rules read ("" for a rule of no family: all).
+        self.pinned_families = frozenset(r.applies_to.family or "" for r in self.inventory_rules if r.engine == "rego")
         self._rego: RegoEvaluator | None = None
         self._inventory_cache: dict[tuple, list[Rule]] = {}
         self._rego_cache: dict[tuple, list[Rule]] = {}
@@ -131,7 +134,7 @@ class Checker:
             return FileOutcome(issues=[InputIssue(target.display, exc.message, exc.line)])
         rows = self.cache.file_rows(target, loaded) if self.cache is not None else None
         if rows is not None:  # unchanged target, rules and settings: loaded (for the inventory), not evaluated
-            self._outline(loaded)
+            self._for_inventory(loaded)
             return FileOutcome(loaded.resources, rows, loaded.skipped, loaded.issues, loaded.warnings)
         outcome = self.check_loaded(loaded)
         if self.cache is not None:
@@ -143,15 +146,23 @@ class Checker:
                                                       is_json=is_json))
 
     def check_loaded(self, loaded: Loaded) -> FileOutcome:
-        self._outline(loaded)
+        self._for_inventory(loaded)
         outcome = FileOutcome(loaded.resources, [], loaded.skipped, loaded.issues, loaded.warnings)
         for index, resource in enumerate(loaded.resources):
             for rule_id, found in self._evaluate(resource):
                 outcome.results.extend(result_rows(rule_id, index, resource, found, loaded.locate))
         return outcome
 
+    def _for_inventory(self, loaded: Loaded) -> None:
+        """Ready the resources for the cross-resource rules, while their file's nodes are here."""
+        pinned = self.pinned_families
+        if pinned:  # the Rego ones copy these bodies into their engine: kept decoded
+            for resource in loaded.resources:
+                resource.pinned = "" in pinned or resource.family in pinned
+        self._outline(loaded)
+
     def _outline(self, loaded: Loaded) -> None:
-        """Give the resources that cross-resource rules check their outline, while the nodes are here."""
+        """Give the resources that cross-resource rules check their outline."""
         if loaded.outline is None or not self.inventory_rules:
             return
         for resource in loaded.resources:
@@ -215,7 +226,7 @@ def _pool_check(target: Target) -> FileOutcome:
     outcome = _CHECKER.check_target(target)
     for resource in outcome.resources:
         # Sent back as compressed bytes: cheaper to pickle, and the parent decodes only the
-        # bodies that cross-resource rules, waivers or evidence read.
+        # bodies that cross-resource rules, waivers or evidence read (pinned ones stay as they are).
         resource.pack()
     return outcome
 
@@ -233,42 +244,62 @@ def file_size(target: Target) -> int:
 
 
 
+# Below this many resources for the cross-resource rules, forking costs more than the half it saves.
+SPLIT_MIN_RESOURCES = 64
+
+
 def check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule], resources: list[Resource],
                      targets: dict[str, Target], stdin_texts: dict[str, str], remote: Any = None) -> list[Result]:
     inventory = Inventory(resources)
-    rego_rules = [r for r in rules if r.engine == "rego"]
-    made: list = []  # the Rego evaluator, made when a resource first needs it (often none does)
-
-    def evaluator():
-        if not made:
-            # Only the families those rules cover: a Kubernetes scan does not copy every manifest into
-            # the engine for the Terraform rules that read data.compliance.inventory.
-            families = {r.applies_to.family for r in rego_rules}
-            made.append((RegoEvaluator if remote is None else remote.evaluator)(
-                PolicySet(policies.modules, rego_rules), params=options.params,
-                inventory=[r.body for r in resources if None in families or r.family in families]))
-        return made[0]
-    relocator = _Relocator(options, targets, stdin_texts)
-    out: list[Result] = []
     cache: dict[tuple, list[Rule]] = {}
-    for resource in resources:
-        these = applicable(rules, resource, cache)
-        if not these:
-            continue
-        found: dict[str, list[Violation] | str] = {}
-        these_rego = [r for r in these if r.engine == "rego"]
-        if these_rego:
-            found.update(evaluator().evaluate(resource, these_rego))
-        for rule in these:
-            if rule.engine == "python":
-                found[rule.id] = python_engine.evaluate(rule, resource, inventory=inventory,
-                                                        params=options.params.get(rule.id))
-        locate = relocator.of(resource)
-        for rule in these:
-            for row in result_rows(rule.id, 0, resource, found.get(rule.id, []), locate):
-                _, _, status, message, path, line, end, details = row
-                out.append(Result(rule, resource, status, message, path, line, end, details))
-    return out
+    work = [(resource, these) for resource in resources if (these := applicable(rules, resource, cache))]
+    rego_rules = [r for r in rules if r.engine == "rego"]
+    evaluator = None
+    if any(r.engine == "rego" for _, these in work for r in these):
+        # Only the families those rules cover: a Kubernetes scan does not copy every manifest into
+        # the engine for the Terraform rules that read data.compliance.inventory.
+        families = {r.applies_to.family for r in rego_rules}
+        evaluator = (RegoEvaluator if remote is None else remote.evaluator)(
+            PolicySet(policies.modules, rego_rules), params=options.params,
+            inventory=[r.body for r in resources if None in families or r.family in families])
+    relocator = _Relocator(options, targets, stdin_texts)
+
+    def rows_of(part: Sequence[int]) -> list[tuple]:
+        """Result rows of work[i] for each i in part, each row holding its i."""
+        rows: list[tuple] = []
+        for position in part:
+            resource, these = work[position]
+            found: dict[str, list[Violation] | str] = {}
+            these_rego = [r for r in these if r.engine == "rego"]
+            if these_rego:
+                assert evaluator is not None
+                found.update(evaluator.evaluate(resource, these_rego))
+            for rule in these:
+                if rule.engine == "python":
+                    found[rule.id] = python_engine.evaluate(rule, resource, inventory=inventory,
+                                                            params=options.params.get(rule.id))
+            locate = relocator.of(resource)
+            for rule in these:
+                rows.extend(result_rows(rule.id, position, resource, found.get(rule.id, []), locate))
+        return rows
+
+    jobs = options.jobs or os.cpu_count() or 1
+    if remote is None and jobs > 1 and len(work) >= SPLIT_MIN_RESOURCES:
+        # Half the resources in a forked child (the OPA client's connection is not shared
+        # with one). Halves of equal rule counts: the cost is mostly one engine call per rule.
+        total = sum(len(these) for _, these in work)
+        split, count = 0, 0
+        while split < len(work) and count * 2 < total:
+            count += len(work[split][1])
+            split += 1
+        rows = run_halves(rows_of, range(len(work)), split)
+        for resource, _ in work[split:]:
+            resource.outline = None  # the child read these: their memory goes back as in rows_of
+    else:
+        rows = rows_of(range(len(work)))
+    rules_by_id = {r.id: r for r in rules}
+    return [Result(rules_by_id[rule_id], work[position][0], status, message, path, line, end, details)
+            for rule_id, position, status, message, path, line, end, details in rows]
 
 
 class _Relocator:

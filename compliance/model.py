@@ -118,6 +118,9 @@ class Resource:
     # The object's own annotations under compliance.dev/ (inline waivers), read by the loader so
     # the waivers stage does not decode every body again; None: not read, look in the body.
     own_annotations: dict[str, Any] | None = field(default=None, repr=False)
+    # Kept decoded: the cross-resource Rego rules copy every body of its family into their engine,
+    # so packing it would only be undone (and cost a pool worker and the main process time).
+    pinned: bool = field(default=False, repr=False)
 
     def __init__(self, family: str, type: str, name: str, id: str, body: dict[str, Any], source: Source,  # noqa: A002
                  namespace: str | None = None, api_version: str | None = None, address: str | None = None,
@@ -137,6 +140,7 @@ class Resource:
         self.labels = {} if labels is None else labels
         self.outline = None
         self.own_annotations = own_annotations
+        self.pinned = False
 
     @property
     def body(self) -> dict[str, Any]:
@@ -166,8 +170,10 @@ class Resource:
         """Hold the body as compressed bytes only, until it is read again.
 
         Cheap when already packed (the decoded dicts are just dropped), so callers
-        release bodies as soon as they are done with them.
+        release bodies as soon as they are done with them. A no-op for a pinned resource.
         """
+        if self.pinned:
+            return
         if self._packed is None:
             if not self._body:
                 return  # nothing worth packing ({} or never set)

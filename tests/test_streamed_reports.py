@@ -121,7 +121,9 @@ def test_size_meter_counts_utf8_bytes_and_the_gzip_size(chunks):
 def test_packed_bodies_change_no_result(report, monkeypatch):
     """The same scan with bodies never packed gives byte-identical JSON and SARIF."""
     assert all(r._body is None for r in report.resources if r._packed is not None)
-    assert sum(r._packed is not None for r in report.resources) == len(report.resources)
+    # Bodies the cross-resource Rego rules copy into their engine (Terraform's) stay decoded; the rest are packed.
+    assert {r.family for r in report.resources if r.pinned} == {"terraform"}
+    assert all((r._packed is None and r._body) if r.pinned else r._packed for r in report.resources)
     monkeypatch.setattr(Resource, "pack", lambda self: None)
     unpacked = _scan()
     assert all(r._packed is None and r._body for r in unpacked.resources)
@@ -135,7 +137,9 @@ def test_pool_workers_send_packed_bodies_and_results_do_not_change(report, monke
     monkeypatch.setattr(scan_module, "POOL_MIN_FILES", 1)  # the example's 15 files through a forked pool
     many = _scan(jobs=2)
     assert _json(many) == _json(report)
-    assert all(r._body is None and r._packed for r in many.resources)
+    assert all((r._packed is None and r._body) if r.pinned else (r._body is None and r._packed)
+               for r in many.resources)
+    assert [r.pinned for r in many.resources] == [r.family == "terraform" for r in many.resources]
 
 
 def test_a_packed_resource_reads_pickles_and_compares_as_before():
