@@ -152,8 +152,9 @@ _SCALARS = {None: "null", True: "true", False: "false"}
 def _dict_text(item: dict, encoder: json.JSONEncoder, indent: str) -> str:
     """A dict of mostly strings and numbers whose keys sit at `indent`, as the indenting encoder writes it.
 
-    Strings, ints, booleans and None are written directly; anything else (an origin, a float) by the
-    encoder, re-indented. Keys are plain identifiers (resource_dict's), written as they are.
+    Strings, ints, booleans, None and dicts of them (an origin) are written directly; anything else
+    (a float, a list) by the encoder, re-indented. Keys are plain identifiers (resource_dict's),
+    written as they are.
     """
     parts = []
     for key in sorted(item):
@@ -165,6 +166,8 @@ def _dict_text(item: dict, encoder: json.JSONEncoder, indent: str) -> str:
             text = int.__repr__(value)
         elif value is None or kind is bool:
             text = _SCALARS[value]
+        elif kind is dict and all(type(k) is str and k.isidentifier() for k in value):
+            text = _dict_text(value, encoder, indent + "  ")  # an origin: one level deeper, same rules
         else:
             text = encoder.encode(value).replace("\n", indent)
         parts.append(f'"{key}": {text}')
