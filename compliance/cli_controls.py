@@ -13,7 +13,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from .errors import ComplianceError
@@ -98,6 +97,8 @@ def list_frameworks(
         return
     if format is ControlsFormat.csv:
         _fail(ComplianceError("controls list supports --format table or json"))
+    from rich.table import Table  # imported by the commands that draw one, not at every start
+
     table = Table(title=f"{len(rows)} frameworks", title_justify="left")
     table.add_column("Framework", no_wrap=True)
     for column in ("Requirements", "Automated", "Manual", "With rules", "Rules"):
@@ -166,6 +167,8 @@ def show(
         return
     console = Console(highlight=False)
     console.print(Text(f"{framework.id}: {framework.title or framework.name}", style="bold"))
+    from rich.table import Table
+
     table = Table(show_lines=True)
     for column in ("Requirement", "Title", "Rules"):
         table.add_column(column, overflow="fold")
@@ -272,6 +275,8 @@ def coverage_command(
 
 
 def _render_table(coverages, console: Console) -> None:
+    from rich.table import Table
+
     for fc in coverages:
         table = Table(title=Text(f"{fc.framework.id}: {fc.framework.name} {fc.framework.version}", style="bold"),
                       title_justify="left")

@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from .errors import ComplianceError
 
@@ -99,6 +98,8 @@ def waivers_list(
         for waiver in register:
             writer.writerow([waiver[c] if waiver[c] is not None else "" for c in REGISTER_COLUMNS])
     else:
+        from rich.table import Table  # imported by the commands that draw one, not at every start
+
         table = Table(title=f"{len(register)} waivers", title_justify="left")
         for column in ("Rule", "Resource", "Owner", "Approved by", "Ticket", "Expires", "Days left", "Status"):
             table.add_column(column, overflow="fold")

@@ -25,6 +25,9 @@ class LoadContext:
     # (path glob, environment) pairs from compliance.yaml, tried before path segments.
     environment_globs: tuple[tuple[str, str], ...] = ()
     options: dict = field(default_factory=dict)  # loader-specific settings (helm values, ...)
+    # directory -> its resolved path, remembered for one scan: each resolve is a system call per
+    # path component, and every plan of a scan shares the scan root and a few folders.
+    real_dirs: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(slots=True)

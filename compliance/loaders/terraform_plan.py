@@ -32,6 +32,7 @@ from the scan root, normally the root module's directory where the pipe runs.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path as FsPath
 
@@ -157,7 +158,7 @@ def load_plan(doc: dict, text: str, target: Target, context: LoadContext, *,
     regions = _provider_regions(doc)
     planned = list(_planned(_obj(doc.get("planned_values"))))
     scan_root = scan_root_of(target) if target.path is not None else (root or FsPath.cwd()).resolve()
-    real_root = scan_root.resolve() if scan_root is not None else None  # once: a system call per component
+    real_root = _resolved(scan_root, context) if scan_root is not None else None
     finder = _finder(doc, target, context, scan_root, real_root)
     lines = plan_lines(text, parsed=True)
     path_env = context.environment or env.from_path(display)
@@ -298,9 +299,22 @@ def _finder(doc: dict, target: Target, context: LoadContext, scan_root: FsPath |
                   if len(p) == 4 and _hashable(r.get("type")) and _hashable(r.get("name"))}
     # A plan on stdin has no directory: the search starts where the pipe runs (the root module's
     # directory, as `terraform show` needs), else at the scan root when that lies outside it.
-    start = target.path.resolve().parent if target.path is not None else _stdin_start(scan_root)
+    start = _real_parent(target.path, context) if target.path is not None else _stdin_start(scan_root)
     # The parent of a resolved path is resolved, and real_root is the scan root resolved.
     return Finder(find_root_dir(start, real_root, wanted, modules, resolved=True), limit=scan_root)
+
+
+def _resolved(path: FsPath, context: LoadContext) -> FsPath:
+    """path.resolve(), once per directory in a scan (LoadContext.real_dirs)."""
+    real = context.real_dirs.get(path)
+    if real is None:
+        real = context.real_dirs[path] = path.resolve()
+    return real
+
+
+def _real_parent(path: FsPath, context: LoadContext) -> FsPath:
+    """path.resolve().parent, through the directory's resolved path unless the file is a symlink."""
+    return path.resolve().parent if os.path.islink(path) else _resolved(path.parent, context)
 
 
 def _stdin_start(scan_root: FsPath | None) -> FsPath:
