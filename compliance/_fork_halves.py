@@ -8,24 +8,31 @@ only cost is the fork and the pickled answers coming back.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+# Answers the child sends per message: the parent turns each batch into results as it arrives,
+# so neither process holds a whole half's answers at once (a x10 corpus has 100,000 of them).
+BATCH = 2048
 
 
-def run_halves(func: Callable[[Sequence[T]], list], items: Sequence[T], split: int) -> list:
-    """func(items[:split]) + func(items[split:]), the second computed in a forked child.
+def run_halves(func: Callable[[Sequence[T]], Iterable[R]], items: Sequence[T], split: int) -> Iterator[R]:
+    """What func(items) gives, func(items[:split]) here and func(items[split:]) in a forked child.
 
-    The answer is the same as calling func once over all items, in the same order, as
-    long as func's result for an item depends on nothing computed for the others. If
-    the child cannot start, fails or dies, its half is computed here instead: an error
-    then surfaces here, with its own traceback, and nothing is lost.
+    func must give the same answers, in the same order, for the same items whatever else it
+    was asked (each item's answers depend on that item alone). If the child cannot start,
+    fails or dies, the rest of its half is computed here: the answers it had sent are kept,
+    the same ones again are skipped, and an error is raised here with its own traceback.
     """
     first, second = items[:split], items[split:]
     if not first or not second:
-        return func(items)
+        yield from func(items)
+        return
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     try:
@@ -34,24 +41,32 @@ def run_halves(func: Callable[[Sequence[T]], list], items: Sequence[T], split: i
     except OSError:  # no process to spare (a container's pid limit, say): all of it here
         receive.close()
         send.close()
-        return func(items)
+        yield from func(items)
+        return
     send.close()  # the child's end: once it exits, recv() sees end-of-file instead of waiting
     try:
-        head = func(first)
-        try:
-            tail = receive.recv()
-        except (EOFError, OSError):
-            tail = None
+        yield from func(first)
+        received = 0
+        while True:
+            try:
+                batch = receive.recv()
+            except (EOFError, OSError):  # gone before its end mark
+                yield from itertools.islice(func(second), received, None)
+                return
+            if batch is None:
+                return
+            received += len(batch)
+            yield from batch
     finally:
         receive.close()
         child.join()
-    return head + (tail if tail is not None else func(second))
 
 
-def _child(func: Callable[[Sequence[Any]], list], items: Sequence[Any], send: Any) -> None:
+def _child(func: Callable[[Sequence[Any]], Iterable[Any]], items: Sequence[Any], send: Any) -> None:
     try:
-        answer = func(items)
-    except BaseException:  # noqa: BLE001 - the parent computes this half again and raises it there
-        answer = None
-    send.send(answer)
-    send.close()
+        answers = iter(func(items))
+        while batch := list(itertools.islice(answers, BATCH)):
+            send.send(batch)
+    except BaseException:  # noqa: BLE001 - no end mark: the parent computes the rest and raises it there
+        return
+    send.send(None)

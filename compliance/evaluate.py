@@ -264,9 +264,8 @@ def check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule]
             inventory=[r.body for r in resources if None in families or r.family in families])
     relocator = _Relocator(options, targets, stdin_texts)
 
-    def rows_of(part: Sequence[int]) -> list[tuple]:
+    def rows_of(part: Sequence[int]) -> Iterator[tuple]:
         """Result rows of work[i] for each i in part, each row holding its i."""
-        rows: list[tuple] = []
         for position in part:
             resource, these = work[position]
             found: dict[str, list[Violation] | str] = {}
@@ -280,26 +279,27 @@ def check_inventory(options: ScanOptions, policies: PolicySet, rules: list[Rule]
                                                             params=options.params.get(rule.id))
             locate = relocator.of(resource)
             for rule in these:
-                rows.extend(result_rows(rule.id, position, resource, found.get(rule.id, []), locate))
-        return rows
+                yield from result_rows(rule.id, position, resource, found.get(rule.id, []), locate)
 
+    everything = range(len(work))
+    split = 0
     jobs = options.jobs or os.cpu_count() or 1
     if remote is None and jobs > 1 and len(work) >= SPLIT_MIN_RESOURCES:
         # Half the resources in a forked child (the OPA client's connection is not shared
         # with one). Halves of equal rule counts: the cost is mostly one engine call per rule.
         total = sum(len(these) for _, these in work)
-        split, count = 0, 0
+        count = 0
         while split < len(work) and count * 2 < total:
             count += len(work[split][1])
             split += 1
-        rows = run_halves(rows_of, range(len(work)), split)
+    rows = run_halves(rows_of, everything, split) if split else rows_of(everything)
+    rules_by_id = {r.id: r for r in rules}
+    out = [Result(rules_by_id[rule_id], work[position][0], status, message, path, line, end, details)
+           for rule_id, position, status, message, path, line, end, details in rows]
+    if split:
         for resource, _ in work[split:]:
             resource.outline = None  # the child read these: their memory goes back as in rows_of
-    else:
-        rows = rows_of(range(len(work)))
-    rules_by_id = {r.id: r for r in rules}
-    return [Result(rules_by_id[rule_id], work[position][0], status, message, path, line, end, details)
-            for rule_id, position, status, message, path, line, end, details in rows]
+    return out
 
 
 class _Relocator:

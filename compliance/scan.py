@@ -320,7 +320,7 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
         for rule in checkov_engine.run(options, resources, results, input_warnings):
             rules_by_id.setdefault(rule.id, rule)
 
-    results.sort(key=_result_order())
+    results = _sorted_results(results)
     resources.sort(key=lambda r: (r.source.file, r.source.start_line, r.source.document, r.id))
     skipped.sort(key=lambda s: (s.path, s.line or 0, s.reason))
     issues.sort(key=lambda i: (i.path, i.line or 0, i.message))
@@ -374,6 +374,26 @@ def _apply_waivers(report: ScanReport, configured: list[Waiver], options: ScanOp
     report.warnings.extend(waivers.apply(report.results, active, today=options.today))
     report.waiver_register = sorted((w.as_dict(options.today) for w in active),
                                     key=lambda w: (w["rule"], w["resource"], w["where"]))
+
+
+def _sorted_results(results: list[Result]) -> list[Result]:
+    """The results in Result.sort_key order, sorted file by file.
+
+    The key leads with the file, so sorting each file's results and joining the files in
+    order gives the same list as one sort; but one sort holds a key tuple for every result at
+    once (35 MB on a x10 corpus, most of the scan's peak memory above its results), and this
+    only one file's.
+    """
+    by_file: dict[str, list[Result]] = {}
+    for result in results:
+        by_file.setdefault(result.resource.source.file, []).append(result)
+    results.clear()
+    key = _result_order()
+    for file in sorted(by_file):
+        group = by_file.pop(file)
+        group.sort(key=key)
+        results.extend(group)
+    return results
 
 
 def _result_order() -> Callable[[Result], tuple]:

@@ -22,7 +22,7 @@ def test_halves_come_back_in_order_with_the_childs_answers():
     def work(part):
         return [(item * item, os.getpid()) for item in part]
 
-    answer = run_halves(work, range(10), 4)
+    answer = list(run_halves(work, range(10), 4))
     assert [square for square, _ in answer] == [i * i for i in range(10)]
     pids = [pid for _, pid in answer]
     assert set(pids[:4]) == {os.getpid()} and os.getpid() not in pids[4:]  # the second half ran elsewhere
@@ -38,9 +38,9 @@ def test_a_failing_child_half_is_computed_again_here_and_raises_here():
             raise ValueError("bad item 9")
         return list(part)
 
-    assert run_halves(work, range(8), 4) == list(range(8))  # the child failed; its half was redone here
+    assert list(run_halves(work, range(8), 4)) == list(range(8))  # the child failed; its half was redone here
     with pytest.raises(ValueError, match="bad item 9"):
-        run_halves(work, range(10), 4)
+        list(run_halves(work, range(10), 4))
 
 
 def test_a_child_that_dies_loses_nothing():
@@ -51,12 +51,29 @@ def test_a_child_that_dies_loses_nothing():
             os._exit(3)  # killed, out of memory: no answer at all
         return [item + 1 for item in part]
 
-    assert run_halves(work, range(6), 3) == [1, 2, 3, 4, 5, 6]
+    assert list(run_halves(work, range(6), 3)) == [1, 2, 3, 4, 5, 6]
 
 
 def test_an_empty_half_runs_everything_here():
-    assert run_halves(lambda part: [os.getpid() for _ in part], range(3), 0) == [os.getpid()] * 3
-    assert run_halves(lambda part: [os.getpid() for _ in part], range(3), 3) == [os.getpid()] * 3
+    assert list(run_halves(lambda part: [os.getpid() for _ in part], range(3), 0)) == [os.getpid()] * 3
+    assert list(run_halves(lambda part: [os.getpid() for _ in part], range(3), 3)) == [os.getpid()] * 3
+
+
+def test_a_child_that_dies_midway_keeps_what_it_sent_and_the_rest_is_computed_here(monkeypatch):
+    import compliance._fork_halves as fork_halves
+
+    monkeypatch.setattr(fork_halves, "BATCH", 2)  # the child sends (10, 11) and (12, 13), then dies
+    parent = os.getpid()
+
+    def work(part):
+        for item in part:
+            if item == 14 and os.getpid() != parent:
+                os._exit(9)
+            yield (item, os.getpid() == parent)
+
+    answer = list(run_halves(work, range(20), 10))
+    assert [item for item, _ in answer] == list(range(20))  # nothing lost, nothing twice
+    assert [here for _, here in answer] == [True] * 10 + [False] * 4 + [True] * 6
 
 
 def _report(monkeypatch, *, jobs: int, split_at: int) -> str:
