@@ -68,7 +68,7 @@ def discover(paths: Iterable[str], *, root: Path, follow_symlinks: bool = False,
         InputError: a named path does not exist.
     """
     found = Discovery()
-    seen: set[Path] = set()
+    seen: set[str] = set()  # real paths (as strings: a Path per file cost more than the walk) already taken
     for raw in paths:
         if raw == STDIN:
             found.targets.append(Target(None, "<stdin>", KUBERNETES))
@@ -91,17 +91,17 @@ def discover(paths: Iterable[str], *, root: Path, follow_symlinks: bool = False,
     return found
 
 
-def _walk(top: Path, root: Path, follow: bool, found: Discovery, seen: set[Path]) -> None:
+def _walk(top: Path, root: Path, follow: bool, found: Discovery, seen: set[str]) -> None:
     if (top / "Chart.yaml").is_file():
         found.targets.append(Target(top, display_path(top, root), HELM))
         return
     walked = {top.resolve()}  # real directories entered, so followed symlinks cannot loop
     # Real path of each directory to enter: without --follow-symlinks every directory entered below
     # top is no symlink, so its real path is its parent's plus its name (no realpath per directory).
-    reals = {str(top): next(iter(walked))}
+    reals = {str(top): str(next(iter(walked)))}
     for dirpath, dirnames, filenames in os.walk(top, followlinks=follow):
         here = Path(dirpath)
-        real_dir = reals.pop(dirpath, None) or here.resolve()
+        real_dir = reals.pop(dirpath, None) or os.path.realpath(dirpath)
         keep = []
         for name in sorted(dirnames):
             sub = here / name
@@ -117,7 +117,7 @@ def _walk(top: Path, root: Path, follow: bool, found: Discovery, seen: set[Path]
                 keep.append(name)
         dirnames[:] = keep
         if not follow:
-            reals.update((os.path.join(dirpath, name), real_dir / name) for name in keep)
+            reals.update((os.path.join(dirpath, name), os.path.join(real_dir, name)) for name in keep)
         # Shown once per directory, not per file: a file that is no symlink has the real path
         # real_dir/name (realpath per file was most of discovery's time).
         shown_dir = display_path(here, root)
@@ -137,15 +137,15 @@ def _walked_before(directory: Path, walked: set[Path]) -> bool:
     return False
 
 
-def _add_file(path: Path, root: Path, found: Discovery, seen: set[Path], *, explicit: bool,
-              real_dir: Path | None = None, shown: str | None = None) -> None:
+def _add_file(path: Path, root: Path, found: Discovery, seen: set[str], *, explicit: bool,
+              real_dir: str | None = None, shown: str | None = None) -> None:
     if shown is None:
         shown = display_path(path, root)
     if not explicit and os.path.islink(path):
         found.skipped.append(Skipped(shown, "symlink not followed"))
         return
     try:
-        real = real_dir / path.name if real_dir is not None else path.resolve()
+        real = os.path.join(real_dir, path.name) if real_dir is not None else str(path.resolve())
     except (OSError, RuntimeError):
         found.skipped.append(Skipped(shown, "symlink loop"))
         return
@@ -158,8 +158,9 @@ def _add_file(path: Path, root: Path, found: Discovery, seen: set[Path], *, expl
         found.skipped.append(Skipped(shown, "hidden file"))
     elif name in KUSTOMIZATION_FILES:
         # The directory is the target (kustomize builds directories); once, whichever file led here.
-        if path.parent.resolve() not in seen:
-            seen.add(path.parent.resolve())
+        real_parent = str(path.parent.resolve())
+        if real_parent not in seen:
+            seen.add(real_parent)
             found.targets.append(Target(path.parent, display_path(path.parent, root), KUSTOMIZE_DIR))
     elif suffix == ".tf":
         _add_tf_dir(path.parent, root, found, seen)
@@ -175,9 +176,9 @@ def _add_file(path: Path, root: Path, found: Discovery, seen: set[Path], *, expl
         found.skipped.append(Skipped(shown, "not a manifest (.yaml, .yml, .json)"))
 
 
-def _add_tf_dir(directory: Path, root: Path, found: Discovery, seen: set[Path]) -> None:
+def _add_tf_dir(directory: Path, root: Path, found: Discovery, seen: set[str]) -> None:
     # Terraform reads every .tf file of a directory as one module: one target per directory.
-    real = directory.resolve()
+    real = str(directory.resolve())
     if real in seen:
         return
     seen.add(real)
