@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -63,10 +64,15 @@ def run_halves(func: Callable[[Sequence[T]], Iterable[R]], items: Sequence[T], s
 
 
 def _child(func: Callable[[Sequence[Any]], Iterable[Any]], items: Sequence[Any], send: Any) -> None:
+    code = 0
     try:
         answers = iter(func(items))
         while batch := list(itertools.islice(answers, BATCH)):
             send.send(batch)
+        send.send(None)
     except BaseException:  # noqa: BLE001 - no end mark: the parent computes the rest and raises it there
-        return
-    send.send(None)
+        code = 1
+    # Straight out: the child writes nothing, and flushing the standard streams on the way out (as
+    # multiprocessing does) could wait forever on a lock another thread of the parent (a progress
+    # bar's) held at the fork.
+    os._exit(code)
