@@ -1,6 +1,7 @@
 """The evaluate stage: load each target and run the per-resource rules on it (in forked
 pool workers when there are many files), then the cross-resource rules once every
-resource is loaded, locating their findings by re-reading only the files that fail.
+resource is loaded (half of them in a forked child), locating their findings from the
+outline a worker sent, or by re-reading only the files that fail.
 """
 
 from __future__ import annotations
