@@ -37,6 +37,13 @@ class MarkedLoader(yaml.CSafeLoader):
             return _MAP
         return super().resolve(kind, value, implicit)
 
+    # The C composer calls these two around every node, for path resolvers, which are never
+    # registered here; PyYAML's own versions return at once, but a Python call per node each
+    # way was 3-6 % of loading a manifest. C callables that accept the same arguments and do
+    # nothing (the composer ignores what they return) cost a tenth of that.
+    descend_resolver = {}.get  # (parent node, index) -> index, unused
+    ascend_resolver = tuple  # () -> (), unused
+
 
 _PLAIN_TAGS: dict[str, str] = {}
 _PLAIN_TAGS_LIMIT = 65_536

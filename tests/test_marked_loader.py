@@ -28,3 +28,12 @@ def test_a_quoted_scalar_is_a_string_even_when_its_plain_twin_was_remembered():
     yaml.compose("a: 7\n", Loader=MarkedLoader)  # "7" remembered as int for plain scalars
     node = yaml.compose('a: "7"\n', Loader=MarkedLoader)
     assert node.value[0][1].tag == "tag:yaml.org,2002:str"
+
+
+def test_no_path_resolvers_so_the_composer_callbacks_can_do_nothing():
+    # MarkedLoader's descend/ascend_resolver ignore the composer's calls: right only while no
+    # path resolver is registered for it (or any loader it derives from).
+    assert not MarkedLoader.yaml_path_resolvers
+    text = "a:\n  - b: [1, {c: d}]\n  - !!str 5\n"
+    assert yaml.load(text, Loader=MarkedLoader) == yaml.load(text, Loader=yaml.CSafeLoader)
+    assert yaml.compose(text, Loader=MarkedLoader).value[0][1].value[1].tag == "tag:yaml.org,2002:str"
