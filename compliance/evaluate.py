@@ -110,8 +110,9 @@ class Checker:
         self.rego_rules = [r for r in policies.rules if not r.needs_inventory]
         self.python_rules = [r for r in python_rules if not r.needs_inventory]
         self.inventory_rules = [r for r in [*policies.rules, *python_rules] if r.needs_inventory]
-        # Families whose every body the cross-resource Rego rules read ("" for a rule of no family: all).
-        self.pinned_families = frozenset(r.applies_to.family or "" for r in self.inventory_rules if r.engine == "rego")
+        # Families whose every body the cross-resource Rego rules copy into their engine (None, for a
+        # rule of no family: all), as check_inventory picks them.
+        self.pinned_families = frozenset(r.applies_to.family for r in self.inventory_rules if r.engine == "rego")
         self._rego: RegoEvaluator | None = None
         self._inventory_cache: dict[tuple, list[Rule]] = {}
         self._rego_cache: dict[tuple, list[Rule]] = {}
@@ -159,7 +160,7 @@ class Checker:
         pinned = self.pinned_families
         if pinned:  # the Rego ones copy these bodies into their engine: kept decoded
             for resource in loaded.resources:
-                resource.pinned = "" in pinned or resource.family in pinned
+                resource.pinned = None in pinned or resource.family in pinned
         self._outline(loaded)
 
     def _outline(self, loaded: Loaded) -> None:
