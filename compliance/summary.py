@@ -65,12 +65,16 @@ def summarize(report: ScanReport) -> Summary:
 def _reason_group(reason: str) -> str:
     """The kind of skip, without the paths and details that make each reason unique.
 
-    "used by Kustomize k8s/overlays/dev (scanned as built)" -> "used by Kustomize";
+    "used by Kustomize k8s/overlays/dev (scanned as built)" -> "used by Kustomize",
+    "3 data source(s) read by the plan, not checked" -> "data source(s) read by the plan, not checked";
     the full reasons are listed with --verbose and in the JSON report.
     """
     if reason.startswith(("List item", "item ")):
         reason = reason.split(": ", 1)[-1]
     head = re.split(r": | \(", reason, maxsplit=1)[0]
+    # "3 data source(s) read by the plan, ..." -> "data source(s) read by the plan, ...": the
+    # summary puts its own count in front ("2 data source(s) ...", not "2 3 data source(s) ...").
+    head = re.sub(r"^\d+ ", "", head)
     words = [w for w in head.split() if "/" not in w]
     return " ".join(words).rstrip(", ") or reason
 

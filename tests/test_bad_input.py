@@ -657,3 +657,14 @@ def test_bad_input_stdin_bomb_and_binary_refused(tmp_path):
                            env={"COLUMNS": "250"})
     assert binary.exit_code == 2
     assert "  <stdin>:1: binary file (contains NUL bytes), not YAML or JSON" in lines_of(binary.output)
+
+
+def test_the_summary_groups_skips_without_the_counts_inside_their_reasons():
+    from compliance.model import Skipped as Skip
+    from compliance.scan import ScanReport
+
+    report = ScanReport([], [], [], [Skip("a.json", "1 data source(s) read by the plan, not checked"),
+                                     Skip("b.json", "3 data source(s) read by the plan, not checked"),
+                                     Skip("c.json", "empty file")], [], files_scanned=3)
+    assert summarize(report).skipped_by_reason == {
+        "data source(s) read by the plan, not checked": 2, "empty file": 1}
