@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _cache_keys as keys
 from ._cache_keys import CHART_FILE, canonical, content_digest, file_digest, recheck, sha, tool_identity, tree_digests
+from .rules import user_rule_helpers
 
 if TYPE_CHECKING:
     from .discover import Target
@@ -81,7 +82,11 @@ class ResultsCache:
         self.options = options
         self.max_bytes = options.max_file_size
         package = Path(__file__).resolve().parent
-        user_rules = content_digest([*options.policy_dirs, *options.python_rule_files], self.max_bytes)
+        rule_files = list(options.python_rule_files) if "python" in options.engines else []
+        # A Python rule's own helper modules count as the rule (the files are only ever named with
+        # --allow-python-rules: importing them here is what the scan does next anyway).
+        helpers = user_rule_helpers(rule_files) if rule_files else []
+        user_rules = content_digest([*options.policy_dirs, *options.python_rule_files, *helpers], self.max_bytes)
         helm_values = content_digest([Path(v) for v in options.loader_options.get("helm_values") or ()],
                                       self.max_bytes)
         evaluation = {

@@ -353,3 +353,46 @@ def test_cache_directory_stays_within_its_bound_newest_kept(tmp_path, monkeypatc
     report = scan(_options(tmp_path, cache, params={"K8S-021": {"allowed_registries": ["r90.example.com"]}}))
     assert [(f[0], f[1]) for f in fails(report, "K8S-021")] == [("K8S-021", "Pod/shop/api"),
                                                                ("K8S-021", "Pod/shop/web")]
+
+
+HELPER_RULE = '''
+import acme_wording
+from compliance.model import Violation
+from compliance.rules.registry import rule
+
+
+@rule(id="ORG-200", title="Team label missing", description="Every workload names its team.",
+      severity="low", remediation="Add metadata.labels.team.", applies_to={"family": "kubernetes"})
+def team_label_missing(resource, *, inventory, params):
+    if "team" not in resource.labels:
+        yield Violation(acme_wording.MESSAGE.format(name=resource.name), ("metadata", "labels"))
+'''
+
+
+def test_cache_changed_helper_of_a_python_rule_re_evaluates(tmp_path):
+    """A helper module a Python rule imports decides as much as the rule file: changing it misses
+    the cache. Each scan is a process of its own, as on the command line."""
+    import os
+    import subprocess
+    import sys
+
+    _tree(tmp_path / "tree")
+    write(tmp_path, "rules/team.py", HELPER_RULE)
+    helper = write(tmp_path, "lib/acme_wording.py", 'MESSAGE = "{name} has no team label"\n')
+    write(tmp_path, "compliance.yaml", "python_rules: [rules/team.py]\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "lib"), *sys.path])}
+
+    def messages() -> list[str]:
+        out = tmp_path / "out.json"
+        done = subprocess.run([sys.executable, "-m", "compliance", "scan", "tree", "--allow-python-rules",
+                               "--cache-dir", str(tmp_path / "cache"), "-f", f"json={out}", "--soft-fail"],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return sorted(r["message"] for r in json.loads(out.read_text())["results"]
+                      if r["rule_id"] == "ORG-200" and r["status"] == "fail")
+
+    assert messages() == ["api has no team label", "db has no team label", "web has no team label"]
+    assert list((tmp_path / "cache").iterdir())  # the run was stored
+    helper.write_text('MESSAGE = "{name}: metadata.labels.team is missing"\n')
+    assert messages() == ["api: metadata.labels.team is missing", "db: metadata.labels.team is missing",
+                          "web: metadata.labels.team is missing"]
