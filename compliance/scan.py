@@ -212,11 +212,8 @@ def scan(options: ScanOptions, *, progress: Callable[[int, int], None] | None = 
 def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, remote: Any,
           cache: Any = None) -> ScanReport:
     configured = waivers.from_config(options.waivers, today=options.today, max_days=options.max_waiver_days)
-    # A user's catalogs and framework names are checked before any file is read; the built-in
-    # catalogs alone (which cannot fail) are read while pool workers load files, if there are any.
-    catalogs: Catalogs | None = None
-    if options.controls_files or options.frameworks:
-        catalogs, selected = _catalogs(options)
+    catalogs = load_catalogs(list(options.controls_files))
+    selected = catalogs.select(options.frameworks)  # unknown framework names fail before any file is read
     policies, python_rules, disabled, unknown = _load_rules(options)
     found = discover(options.paths, root=options.root, follow_symlinks=options.follow_symlinks,
                      include_bases=bool(options.loader_options.get("include_bases")))
@@ -270,8 +267,6 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
                 chunk = max(1, min(32, total // (jobs * 8)))
                 tasks = [(i, file_targets[i]) for i in order]
                 arriving = pool.imap_unordered(pool_check_at, tasks, chunksize=chunk)
-                if catalogs is None:
-                    catalogs, selected = _catalogs(options)
                 for done, (index, outcome) in enumerate(arriving, 1):
                     arrived[index] = outcome
                     collector.add(outcome)
@@ -285,8 +280,6 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
             if progress:
                 progress(done, total)
 
-    if catalogs is None:
-        catalogs, selected = _catalogs(options)
     resources: list[Resource] = []
     skipped = list(found.skipped)
     issues: list[InputIssue] = []
@@ -333,12 +326,6 @@ def _scan(options: ScanOptions, progress: Callable[[int, int], None] | None, rem
     report.disabled_rules = disabled
     report.warnings.extend(f"disabled_rules: no rule {name!r} exists" for name in unknown)
     return report
-
-
-def _catalogs(options: ScanOptions) -> tuple[Catalogs, list]:
-    """The control catalogs and the frameworks in scope (unknown names are an error)."""
-    catalogs = load_catalogs(list(options.controls_files))
-    return catalogs, catalogs.select(options.frameworks)
 
 
 def _map_controls(report: ScanReport, catalogs: Catalogs, selected: list) -> None:

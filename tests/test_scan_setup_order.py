@@ -1,4 +1,4 @@
-"""What a scan checks before it reads any file, and what it may read while the pool works."""
+"""What a scan checks before it reads any file; the pool maps the same controls as one process."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def test_a_wrong_framework_or_catalog_stops_the_scan_before_any_file_is_read(tmp
     assert read == ["k8s/pod-00.yaml", "k8s/pod-01.yaml", "k8s/pod-02.yaml"]  # the scan put right reads them
 
 
-def test_built_in_catalogs_read_while_the_pool_works_map_the_same_controls(tmp_path, monkeypatch):
+def test_a_pooled_scan_maps_the_same_controls_as_one_process(tmp_path, monkeypatch):
     _pods(tmp_path, 6)
     monkeypatch.setattr(scan_module, "POOL_MIN_FILES", 2)
     pooled = scan(ScanOptions(paths=[str(tmp_path)], root=tmp_path, jobs=2))
