@@ -79,6 +79,11 @@ def _reason_group(reason: str) -> str:
     return " ".join(words).rstrip(", ") or reason
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 file`, `2 files`: the counts every report prints."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def failing(results: list[Result], threshold: Severity) -> list[Result]:
     """Failed results at or above the threshold severity."""
     return [r for r in results if r.status is Status.failed and r.rule.severity.rank >= threshold.rank]

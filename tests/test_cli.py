@@ -62,7 +62,7 @@ def test_findings_exit_1_and_table_shows_location(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "k8s/pod.yaml:8  Pod/ns/bad" in result.output
     assert "K8S-001" in result.output
-    assert "1 files, 1 resources" in result.output
+    assert "1 file, 1 resource, " in result.output
 
 
 def test_fail_on_and_soft_fail(tmp_path, monkeypatch):

@@ -15,7 +15,7 @@ from typing import IO
 
 from ..model import Result, Status
 from ..scan import ScanReport
-from ..summary import summarize
+from ..summary import plural, summarize
 from ._locations import Locator
 from ._rule_text import controls_lookup
 
@@ -56,9 +56,9 @@ def render(report: ScanReport, stream: IO[str], *, root: Path | None = None, rep
     else:
         head = "**No failed checks**"
     out.append(f"{head} · {summary.passed} passed · {summary.waived} waived · {summary.errors} rule errors · "
-               f"{_plural(summary.resources, 'resource')} in {_plural(summary.files, 'file')}")
+               f"{plural(summary.resources, 'resource')} in {plural(summary.files, 'file')}")
     if summary.input_errors:
-        out += ["", f"**{_plural(summary.input_errors, 'file')} could not be read** and were not checked:"]
+        out += ["", f"**{plural(summary.input_errors, 'file')} could not be read** and were not checked:"]
         out += [f"- `{_code(i.path)}{f':{i.line}' if i.line else ''}`: {_cell(i.message)}" for i in report.issues]
 
     failed = [r for r in report.results if r.status is Status.failed]
@@ -94,10 +94,6 @@ def _location(result: Result, locator: Locator, link_base: str | None) -> str:
         anchor = f"#L{place.start_line}" + (f"-L{place.end_line}" if place.end_line > place.start_line else "")
         return f"[{_link_text(shown)}]({link_base.rstrip('/')}/{place.uri}{anchor})"
     return f"`{_code(shown)}`"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _cell(text: str) -> str:

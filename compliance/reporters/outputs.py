@@ -76,7 +76,7 @@ def write_all(report: ScanReport, specs: list[OutputSpec], *, root: Path, verbos
         show_waived: list waived findings in the table too.
         stdout: stream for the report without a file (default sys.stdout).
     """
-    from ..summary import summarize
+    from ..summary import plural, summarize
 
     messages: list[str] = []
     for spec in specs:
@@ -96,7 +96,7 @@ def write_all(report: ScanReport, specs: list[OutputSpec], *, root: Path, verbos
         if spec.format is not Format.table:
             summary = summarize(report)
             messages.append(f"wrote {spec.path}: {summary.failed} failed, {summary.passed} passed, "
-                            f"{summary.input_errors} unreadable files")
+                            f"{plural(summary.input_errors, 'unreadable file')}")
     return messages
 
 

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from ..model import Severity, Status
 from ..scan import ScanReport
-from ..summary import Summary, summarize
+from ..summary import Summary, plural, summarize
 
 SEVERITY_STYLE = {
     Severity.critical: "bold white on red",
@@ -87,7 +87,8 @@ def render(report: ScanReport, console: Console, *, verbose: bool = False, show_
 
 def _summary(summary: Summary, console: Console, *, verbose: bool) -> None:
     line = Text()
-    line.append(f"{summary.files} files, {summary.resources} resources, {summary.rules} rules: ")
+    line.append(f"{plural(summary.files, 'file')}, {plural(summary.resources, 'resource')}, "
+                f"{plural(summary.rules, 'rule')}: ")
     line.append(f"{summary.passed} passed", style="green")
     line.append(", ")
     line.append(f"{summary.failed} failed", style="red" if summary.failed else "green")
@@ -96,9 +97,9 @@ def _summary(summary: Summary, console: Console, *, verbose: bool) -> None:
         line.append(f" ({', '.join(parts)})")
     if summary.waived:
         line.append(f", {summary.waived} waived")
-    line.append(f", {summary.errors} rule errors")
+    line.append(f", {plural(summary.errors, 'rule error')}")
     if summary.input_errors:
-        line.append(f", {summary.input_errors} unreadable files", style="red")
+        line.append(f", {plural(summary.input_errors, 'unreadable file')}", style="red")
     console.print(line)
     if summary.skipped:
         reasons = "; ".join(f"{n} {reason}" for reason, n in summary.skipped_by_reason.items())
