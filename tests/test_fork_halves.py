@@ -17,8 +17,6 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "payment-platfor
 
 
 def test_halves_come_back_in_order_with_the_childs_answers():
-    pids: list[int] = []
-
     def work(part):
         return [(item * item, os.getpid()) for item in part]
 
